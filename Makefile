@@ -1,0 +1,47 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+SPOOL := $(BUILD_DIR)/src/server/spool
+JOBS ?= $(shell nproc)
+
+.PHONY: run test deps build build-asan unit unit-asan integration fmt fmt-check fuzz clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset $(PRESET) >/dev/null
+	@cmake --build --preset $(PRESET) -j $(JOBS)
+
+build-asan: deps
+	@cmake --preset asan-ubsan >/dev/null
+	@cmake --build --preset asan-ubsan -j $(JOBS)
+
+run: build
+	@$(SPOOL) serve $(ARGS)
+
+unit: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+unit-asan: build-asan
+	@cd build/asan-ubsan && ctest --output-on-failure -j $(JOBS)
+
+integration: build
+	@SPOOL_BIN=$(abspath $(SPOOL)) tests/integration/run-all.sh
+
+test: fmt-check unit unit-asan integration
+	@echo "make test: all suites passed"
+
+fmt:
+	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+fmt-check:
+	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS)
+	@scripts/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,20 @@
+# spool_module(NAME SOURCES ... DEPS ...): one library target per module folder.
+# The dependency direction of docs/architecture.md is enforced by listing DEPS here:
+# a module can only include headers of the modules it links.
+function(spool_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(spool_${name} STATIC ${M_SOURCES})
+  target_include_directories(spool_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(spool_${name} PUBLIC ${M_DEPS})
+endfunction()
+
+# spool_test(NAME SOURCES ... DEPS ...): one gtest binary, registered with ctest.
+function(spool_test name)
+  if(NOT SPOOL_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
+endfunction()

@@ -1,0 +1,68 @@
+#pragma once
+// HTTP/1.1 server on Boost.Beast.
+//
+// Threading: Start() launches `Options::threads` I/O threads that run the accept loop and every
+// connection's coroutine. Stop() may be called from any thread (e.g. a signal handler's strand)
+// and returns once every connection is closed or the drain timeout passed.
+//
+// Errors: malformed HTTP gets a 400 and the connection is closed; a body larger than
+// `max_body_bytes` gets 413; headers larger than `max_header_bytes` get 431; neither reaches
+// the handler. Idle keep-alive connections are closed after `idle_timeout`.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/handler.h"
+
+namespace spool::http {
+
+struct ServerOptions {
+  // Address to bind. Default loopback only.
+  std::string host = "127.0.0.1";
+  // Port to bind; 0 picks a free port (see Server::port()).
+  uint16_t port = 9324;
+  // I/O threads. 0 means one per core.
+  unsigned threads = 0;
+  // Largest request body accepted. SQS caps a request at 1 MiB of payload; base64 and form
+  // encoding can triple that, so the default leaves room.
+  size_t max_body_bytes = 4 * 1024 * 1024;
+  // Largest header block accepted.
+  size_t max_header_bytes = 64 * 1024;
+  // Open connections beyond this are accepted and closed at once.
+  size_t max_connections = 10000;
+  // A keep-alive connection with no request for this long is closed. Reading a request's
+  // header and body must also complete within it.
+  std::chrono::seconds idle_timeout{75};
+  // On Stop(), how long to wait for requests in progress (long polls included) to finish.
+  std::chrono::seconds drain_timeout{25};
+  // Value of the Server header.
+  std::string server_name = "Spool";
+};
+
+class Server {
+ public:
+  // `handler` must outlive the server.
+  Server(ServerOptions options, Handler* handler);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, listens and starts the I/O threads. Returns false (with *error set) when the address
+  // cannot be bound.
+  bool Start(std::string* error);
+  // The bound port (useful with port 0). Valid after a successful Start().
+  uint16_t port() const;
+  // Stops accepting, lets requests in progress finish (up to drain_timeout), closes idle
+  // connections, joins the I/O threads. Idempotent.
+  void Stop();
+  // Blocks until Stop() has completed.
+  void Wait();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spool::http
