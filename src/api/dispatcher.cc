@@ -1,0 +1,110 @@
+#include "api/dispatcher.h"
+
+#include "api/actions.h"
+#include "api/queue_url.h"
+#include "common/uuid.h"
+#include "protocol/form.h"
+
+namespace spool::api {
+namespace {
+
+constexpr std::string_view kJsonTargetPrefix = "AmazonSQS.";
+
+std::string BaseUrl(const ApiOptions& options, const http::Request& request) {
+  if (!options.public_base_url.empty()) return options.public_base_url;
+  std::string_view host = request.header("Host");
+  if (host.empty()) host = "127.0.0.1";
+  return "http://" + std::string(host);
+}
+
+}  // namespace
+
+Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service)
+    : options_(std::move(options)), service_(service) {}
+
+void Dispatcher::Handle(http::Request request, http::Respond done) {
+  auto call = std::make_shared<Call>();
+  call->request_id = common::NewUuid();
+  call->service = service_;
+  call->options = &options_;
+  call->respond = std::move(done);
+  call->base_url = BaseUrl(options_, request);
+  if (auto parts = ParseQueuePath(request.path());
+      parts && parts->account_id == options_.account_id) {
+    call->path_queue = parts->name;
+  }
+  // The authentication seam: SigV4 verification will decide the principal here.
+  call->principal.id = options_.account_id;
+
+  std::string_view target = request.header("X-Amz-Target");
+  if (!target.empty() || request.header("Content-Type").starts_with("application/x-amz-json")) {
+    call->protocol = Protocol::kJson;
+    if (!target.starts_with(kJsonTargetPrefix)) {
+      call->action = "Unknown";
+      return call->FailAws(protocol::AwsError::kUnknownOperation,
+                           "The X-Amz-Target header must name an AmazonSQS operation.");
+    }
+    call->action = std::string(target.substr(kJsonTargetPrefix.size()));
+    return HandleJson(call, request);
+  }
+  call->protocol = Protocol::kQuery;
+  HandleQuery(call, request);
+}
+
+void Dispatcher::HandleJson(const CallPtr& call, http::Request& request) {
+  std::string error;
+  call->reader = protocol::MakeJsonReader(request.body, &error);
+  if (!call->reader) {
+    return call->FailAws(protocol::AwsError::kSerialization, "The request body is not valid JSON: " + error);
+  }
+  Run(call);
+}
+
+void Dispatcher::HandleQuery(const CallPtr& call, http::Request& request) {
+  protocol::FormParams params;
+  bool ok = protocol::ParseForm(request.query(), &params);
+  std::string_view content_type = request.header("Content-Type");
+  if (ok && !request.body.empty()) {
+    if (!content_type.empty() && !content_type.starts_with("application/x-www-form-urlencoded")) {
+      call->action = "Unknown";
+      return call->FailAws(protocol::AwsError::kInvalidParameterValue,
+                           "Unsupported Content-Type " + std::string(content_type) + ".");
+    }
+    ok = protocol::ParseForm(request.body, &params);
+  }
+  if (!ok) {
+    call->action = "Unknown";
+    return call->FailAws(protocol::AwsError::kMalformedQueryString,
+                         "The request has a malformed query string or form body.");
+  }
+  for (const auto& [k, v] : params) {
+    if (k == "Action") {
+      call->action = v;
+      break;
+    }
+  }
+  call->reader = protocol::MakeQueryReader(std::move(params));
+  Run(call);
+}
+
+void Dispatcher::Run(const CallPtr& call) {
+  if (call->action.empty()) {
+    call->action = "Unknown";
+    return call->FailAws(protocol::AwsError::kMissingAction,
+                         "The request must contain the parameter Action.");
+  }
+  ActionFn fn = FindAction(call->action);
+  if (fn == nullptr) {
+    std::string action = call->action;
+    call->action = "Unknown";
+    if (call->protocol == Protocol::kJson) {
+      return call->FailAws(protocol::AwsError::kUnknownOperation,
+                           "The operation " + action + " is not valid for this endpoint.");
+    }
+    return call->FailAws(protocol::AwsError::kInvalidAction,
+                         "The action " + action + " is not valid for this endpoint.");
+  }
+  fn(call);
+}
+
+}  // namespace spool::api

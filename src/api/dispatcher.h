@@ -1,0 +1,34 @@
+#pragma once
+// Dispatcher: the http::Handler that answers the SQS API on every path.
+//
+// For each request: mint a request id; pick the protocol (X-Amz-Target "AmazonSQS.<Action>"
+// means AWS JSON 1.0, otherwise Query parameters from the URL and a form body); authenticate
+// (the seam where SigV4 verification goes); find the action; run it. Every failure before the
+// action (unknown action, unparseable body) is answered in the client's protocol.
+//
+// Threading: Handle() may run on any I/O thread concurrently; the dispatcher holds no mutable
+// state of its own.
+
+#include "api/call.h"
+#include "engine/queue_service.h"
+#include "http/handler.h"
+
+namespace spool::api {
+
+class Dispatcher final : public http::Handler {
+ public:
+  // `service` must outlive the dispatcher.
+  Dispatcher(ApiOptions options, engine::QueueService* service);
+
+  void Handle(http::Request request, http::Respond done) override;
+
+ private:
+  void HandleJson(const CallPtr& call, http::Request& request);
+  void HandleQuery(const CallPtr& call, http::Request& request);
+  void Run(const CallPtr& call);
+
+  const ApiOptions options_;
+  engine::QueueService* service_;
+};
+
+}  // namespace spool::api

@@ -1,0 +1,455 @@
+// MemoryEngine: message operations (send, receive with long polling, delete, visibility) and
+// dead-letter redrive.
+
+#include <algorithm>
+#include <set>
+
+#include "common/uuid.h"
+#include "engine/memory_engine.h"
+#include "engine/message_rules.h"
+
+namespace spool::engine {
+namespace {
+
+constexpr size_t kMaxBatchEntries = 10;
+constexpr int64_t kMaxBatchBytes = 1048576;
+
+Error NotFound() {
+  return MakeError(Errc::kQueueNotFound, "The specified queue does not exist.");
+}
+
+Error InvalidParam(const std::string& name, int64_t value, const std::string& reason) {
+  return MakeError(Errc::kInvalidParameterValue, "Value " + std::to_string(value) +
+                                                     " for parameter " + name +
+                                                     " is invalid. Reason: " + reason);
+}
+
+Error InvalidHandle(const std::string& handle) {
+  return MakeError(Errc::kReceiptHandleInvalid,
+                   "The input receipt handle \"" + handle + "\" is not a valid receipt handle.");
+}
+
+// Whole-request checks shared by the three batch actions.
+template <class Entry>
+std::optional<Error> CheckBatch(const std::vector<Entry>& entries, std::string_view entry_name) {
+  if (entries.empty()) {
+    return MakeError(Errc::kEmptyBatch, "There should be at least one " + std::string(entry_name) +
+                                            " in the request.");
+  }
+  if (entries.size() > kMaxBatchEntries) {
+    return MakeError(Errc::kTooManyEntries,
+                     "Maximum number of entries per request are 10. You have sent " +
+                         std::to_string(entries.size()) + ".");
+  }
+  std::set<std::string_view> seen;
+  for (const auto& e : entries) {
+    if (!IsValidBatchEntryId(e.id)) {
+      return MakeError(Errc::kInvalidBatchEntryId,
+                       "A batch entry id can only contain alphanumeric characters, hyphens and "
+                       "underscores. It can be at most 80 letters long.");
+    }
+    if (!seen.insert(e.id).second) {
+      return MakeError(Errc::kBatchIdsNotDistinct, "Id " + e.id + " repeated.");
+    }
+  }
+  return std::nullopt;
+}
+
+// What a send needs to know of its queue, read under the lock once.
+struct SendLimits {
+  int64_t max_size = 0;
+  int64_t default_delay = 0;
+};
+
+// Validates one entry and builds its payload. Returns the entry's size in bytes.
+Result<int64_t> PrepareEntry(SendEntry& e, const SendLimits& limits, TimePoint now,
+                             const std::string& sender_id,
+                             std::shared_ptr<MessagePayload>* payload_out, int64_t* delay_out) {
+  if (!e.body || e.body->empty()) {
+    return MakeError(Errc::kMissingParameter, "The request must contain the parameter MessageBody.");
+  }
+  if (!IsAllowedMessageText(*e.body)) {
+    return MakeError(Errc::kInvalidMessageContents,
+                     "Invalid binary character was found in the message body, the set of allowed "
+                     "characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | "
+                     "#x10000 to #x10FFFF");
+  }
+  int64_t delay = e.delay_seconds.value_or(limits.default_delay);
+  if (delay < 0 || delay > kMaxDelaySeconds) {
+    return InvalidParam("DelaySeconds", delay, "DelaySeconds must be >= 0 and <= 900.");
+  }
+  auto attr_size = ValidateMessageAttributes(&e.attributes);
+  if (!attr_size.ok()) return attr_size.error();
+  auto sys = ValidateSystemAttributes(&e.system_attributes);
+  if (!sys.ok()) return sys.error();
+  int64_t size = static_cast<int64_t>(e.body->size()) + attr_size.value();
+  if (size > limits.max_size) {
+    return MakeError(Errc::kInvalidParameterValue,
+                     "One or more parameters are invalid. Reason: Message must be shorter than " +
+                         std::to_string(limits.max_size) + " bytes.");
+  }
+  if (e.deduplication_id) {
+    return MakeError(Errc::kInvalidParameterValue,
+                     "Value " + *e.deduplication_id +
+                         " for parameter MessageDeduplicationId is invalid. Reason: The request "
+                         "includes a parameter that is not valid for this queue type.");
+  }
+  if (e.group_id && !IsValidTokenId(*e.group_id)) {
+    return MakeError(Errc::kInvalidParameterValue,
+                     "Value " + *e.group_id +
+                         " for parameter MessageGroupId is invalid. Reason: MessageGroupId can "
+                         "only include alphanumeric and punctuation characters. 1 to 128 in "
+                         "length.");
+  }
+  auto p = std::make_shared<MessagePayload>();
+  p->message_id = common::NewUuid();
+  p->body = std::move(*e.body);
+  p->md5_body = common::Md5(p->body);
+  if (!e.attributes.empty()) p->md5_attributes = AttributesMd5(e.attributes);
+  if (!e.system_attributes.empty()) p->md5_system_attributes = AttributesMd5(e.system_attributes);
+  p->attributes = std::move(e.attributes);
+  p->system_attributes = std::move(e.system_attributes);
+  p->sent = now;
+  p->sender_id = sender_id;
+  if (e.group_id) p->group_id = std::move(*e.group_id);
+  *payload_out = std::move(p);
+  *delay_out = delay;
+  return size;
+}
+
+}  // namespace
+
+void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
+  if (req.batch) {
+    if (auto err = CheckBatch(req.entries, "SendMessageBatchRequestEntry")) return done(*err);
+  }
+  SendLimits limits;
+  {
+    std::lock_guard lock(mu_);
+    Queue* q = FindLocked(req.queue);
+    if (q == nullptr) return done(NotFound());
+    if (q->config.fifo) {
+      return done(MakeError(Errc::kUnsupportedOperation, "FIFO queues are not supported yet."));
+    }
+    limits.max_size = q->config.maximum_message_size;
+    limits.default_delay = q->config.delay_seconds;
+  }
+
+  // Validation, ids and digests outside the lock.
+  TimePoint now = clock_->Now();
+  SendResult result;
+  result.entries.resize(req.entries.size());
+  std::vector<std::shared_ptr<MessagePayload>> payloads(req.entries.size());
+  std::vector<int64_t> delays(req.entries.size(), 0);
+  int64_t total = 0;
+  for (size_t i = 0; i < req.entries.size(); ++i) {
+    auto& out = result.entries[i];
+    out.id = req.entries[i].id;
+    auto size = PrepareEntry(req.entries[i], limits, now, req.sender_id, &payloads[i], &delays[i]);
+    if (!size.ok()) {
+      out.error = size.error();
+      continue;
+    }
+    total += size.value();
+    out.message_id = payloads[i]->message_id;
+    out.md5_body = payloads[i]->md5_body;
+    out.md5_attributes = payloads[i]->md5_attributes;
+    out.md5_system_attributes = payloads[i]->md5_system_attributes;
+  }
+  if (req.batch && total > kMaxBatchBytes) {
+    return done(MakeError(Errc::kBatchTooLong,
+                          "Batch requests cannot be longer than 1048576 bytes. You have sent " +
+                              std::to_string(total) + " bytes."));
+  }
+
+  Completions completions;
+  {
+    std::lock_guard lock(mu_);
+    Queue* q = FindLocked(req.queue);
+    if (q == nullptr) return done(NotFound());
+    now = clock_->Now();
+    q->Tick(now);
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      if (payloads[i]) q->Add(std::move(payloads[i]), now, delays[i], now);
+    }
+    ServeWaitersLocked(q, now, &completions);
+  }
+  for (auto& c : completions) c();
+  done(std::move(result));
+}
+
+void MemoryEngine::ReceiveMessages(ReceiveRequest req, Callback<ReceiveResult> done) {
+  int64_t max = req.max_messages.value_or(1);
+  if (max < 1 || max > 10) {
+    return done(InvalidParam("MaxNumberOfMessages", max, "Must be between 1 and 10, if provided."));
+  }
+  if (req.visibility_timeout &&
+      (*req.visibility_timeout < 0 || *req.visibility_timeout > kMaxVisibilityTimeout)) {
+    return done(InvalidParam("VisibilityTimeout", *req.visibility_timeout,
+                             "Must be >= 0 and <= 43200, if provided."));
+  }
+  if (req.wait_seconds && (*req.wait_seconds < 0 || *req.wait_seconds > kMaxWaitSeconds)) {
+    return done(InvalidParam("WaitTimeSeconds", *req.wait_seconds,
+                             "Must be >= 0 and <= 20, if provided."));
+  }
+
+  Completions completions;
+  ReceiveResult result;
+  bool waiting = false;
+  {
+    std::lock_guard lock(mu_);
+    Queue* q = FindLocked(req.queue);
+    if (q == nullptr) return done(NotFound());
+    TimePoint now = clock_->Now();
+    q->Tick(now);
+    int64_t vt = req.visibility_timeout.value_or(q->config.visibility_timeout);
+    int64_t wait = req.wait_seconds.value_or(q->config.receive_message_wait_time_seconds);
+    if (shutting_down_) wait = 0;
+    if (q->inflight_count() >= options_.max_inflight_per_queue && wait == 0) {
+      return done(MakeError(Errc::kOverLimit, "Too many messages in flight for queue " +
+                                                  req.queue + "."));
+    }
+    TakeLocked(q, max, vt, now, &result, &completions);
+    if (result.messages.empty() && wait > 0) {
+      waiting = true;
+      uint64_t waiter_id = next_waiter_id_++;
+      Waiter& w = q->waiters[waiter_id];
+      w.max_messages = max;
+      w.visibility_timeout = vt;
+      w.done = std::move(done);
+      uint64_t queue_id = q->id();
+      w.timer = scheduler_->RunAt(now + std::chrono::seconds(wait), [this, queue_id, waiter_id] {
+        OnWaiterDeadline(queue_id, waiter_id);
+      });
+      ArmWakeTimerLocked(q);
+    }
+  }
+  for (auto& c : completions) c();
+  if (!waiting) done(std::move(result));
+}
+
+void MemoryEngine::TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, ReceiveResult* out,
+                              Completions* completions) {
+  std::vector<Message*> zero_vt;
+  while (static_cast<int64_t>(out->messages.size()) < max &&
+         q->inflight_count() < options_.max_inflight_per_queue) {
+    Message* m = q->PopReady();
+    if (m == nullptr) break;
+    const auto& redrive = q->config.redrive_policy;
+    if (redrive && m->receive_count >= redrive->max_receive_count &&
+        MoveToDeadLetterLocked(q, m, now, completions)) {
+      continue;
+    }
+    ++m->receive_count;
+    ++m->nonce;
+    if (m->receive_count == 1) m->first_receive = now;
+    m->received_at = now;
+    if (vt > 0) {
+      q->MakeInflight(m, now, vt);
+    } else {
+      zero_vt.push_back(m);
+    }
+    ReceivedMessage r;
+    r.payload = m->payload;
+    r.receipt_handle = receipts_.Encode({q->id(), m->seq, m->nonce});
+    r.receive_count = m->receive_count;
+    r.first_receive = m->first_receive;
+    if (m->dead_letter_source_arn) r.dead_letter_source_arn = *m->dead_letter_source_arn;
+    out->messages.push_back(std::move(r));
+  }
+  for (Message* m : zero_vt) q->MakeReady(m);
+}
+
+bool MemoryEngine::MoveToDeadLetterLocked(Queue* q, Message* m, TimePoint now,
+                                          Completions* completions) {
+  Queue* dlq = FindLocked(q->config.redrive_policy->dead_letter_queue);
+  if (dlq == nullptr || dlq == q) return false;
+  auto payload = m->payload;
+  TimePoint enqueued = m->enqueued;
+  int64_t count = m->receive_count;
+  TimePoint first = m->first_receive;
+  q->Remove(m);
+  Message* moved = dlq->Add(std::move(payload), enqueued, 0, now);
+  moved->receive_count = count;
+  moved->first_receive = first;
+  moved->dead_letter_source_arn =
+      std::make_shared<const std::string>(options_.scope.QueueArn(q->name()));
+  // Waiters on the dead-letter queue are served once the current operation is done with `q`,
+  // never re-entrantly.
+  uint64_t dlq_id = dlq->id();
+  completions->push_back([this, dlq_id] { ServeQueue(dlq_id, /*from_timer=*/false); });
+  return true;
+}
+
+void MemoryEngine::ServeWaitersLocked(Queue* q, TimePoint now, Completions* completions) {
+  while (!q->waiters.empty() && q->ready_count() > 0) {
+    auto it = q->waiters.begin();
+    uint64_t waiter_id = it->first;
+    Waiter w = std::move(it->second);
+    q->waiters.erase(it);
+    ReceiveResult r;
+    TakeLocked(q, w.max_messages, w.visibility_timeout, now, &r, completions);
+    if (r.messages.empty()) {
+      q->waiters.emplace(waiter_id, std::move(w));  // everything it saw went to the DLQ
+      if (q->inflight_count() >= options_.max_inflight_per_queue) break;
+      continue;
+    }
+    scheduler_->Cancel(w.timer);
+    completions->push_back(
+        [done = std::move(w.done), r = std::move(r)]() mutable { done(std::move(r)); });
+  }
+  ArmWakeTimerLocked(q);
+}
+
+void MemoryEngine::ArmWakeTimerLocked(Queue* q) {
+  std::optional<TimePoint> next;
+  if (!q->waiters.empty()) next = q->NextVisibleAt();
+  if (!next) {
+    scheduler_->Cancel(q->wake_timer);
+    q->wake_timer = 0;
+    return;
+  }
+  if (q->wake_timer != 0 && q->wake_at <= *next) return;
+  scheduler_->Cancel(q->wake_timer);
+  uint64_t queue_id = q->id();
+  q->wake_at = *next;
+  q->wake_timer = scheduler_->RunAt(*next, [this, queue_id] { ServeQueue(queue_id, true); });
+}
+
+void MemoryEngine::ServeQueue(uint64_t queue_id, bool from_timer) {
+  Completions completions;
+  {
+    std::lock_guard lock(mu_);
+    auto it = queues_by_id_.find(queue_id);
+    if (it == queues_by_id_.end()) return;
+    Queue* q = it->second;
+    if (from_timer) q->wake_timer = 0;
+    TimePoint now = clock_->Now();
+    q->Tick(now);
+    ServeWaitersLocked(q, now, &completions);
+  }
+  for (auto& c : completions) c();
+}
+
+void MemoryEngine::OnWaiterDeadline(uint64_t queue_id, uint64_t waiter_id) {
+  Callback<ReceiveResult> done;
+  {
+    std::lock_guard lock(mu_);
+    auto it = queues_by_id_.find(queue_id);
+    if (it == queues_by_id_.end()) return;
+    Queue* q = it->second;
+    auto w = q->waiters.find(waiter_id);
+    if (w == q->waiters.end()) return;
+    done = std::move(w->second.done);
+    q->waiters.erase(w);
+    ArmWakeTimerLocked(q);
+  }
+  done(ReceiveResult{});
+}
+
+void MemoryEngine::DeleteMessages(HandleRequest req, Callback<BatchResult> done) {
+  if (req.batch) {
+    if (auto err = CheckBatch(req.entries, "DeleteMessageBatchRequestEntry")) return done(*err);
+  }
+  BatchResult result;
+  result.entries.reserve(req.entries.size());
+  {
+    std::lock_guard lock(mu_);
+    Queue* q = FindLocked(req.queue);
+    if (q == nullptr) return done(NotFound());
+    for (const auto& e : req.entries) {
+      EntryStatus& st = result.entries.emplace_back();
+      st.id = e.id;
+      if (!e.receipt_handle) {
+        st.error = MakeError(Errc::kMissingParameter,
+                             "The request must contain the parameter ReceiptHandle.");
+        continue;
+      }
+      auto fields = receipts_.Decode(*e.receipt_handle);
+      if (!fields || fields->queue_id != q->id()) {
+        st.error = InvalidHandle(*e.receipt_handle);
+        continue;
+      }
+      // A stale but genuine handle of a message that still exists deletes it (standard queues).
+      if (Message* m = q->Find(fields->message_seq)) q->Remove(m);
+    }
+  }
+  done(std::move(result));
+}
+
+void MemoryEngine::ChangeVisibility(HandleRequest req, Callback<BatchResult> done) {
+  if (req.batch) {
+    if (auto err = CheckBatch(req.entries, "ChangeMessageVisibilityBatchRequestEntry")) {
+      return done(*err);
+    }
+  }
+  BatchResult result;
+  result.entries.reserve(req.entries.size());
+  Completions completions;
+  {
+    std::lock_guard lock(mu_);
+    Queue* q = FindLocked(req.queue);
+    if (q == nullptr) return done(NotFound());
+    TimePoint now = clock_->Now();
+    q->Tick(now);
+    bool made_ready = false;
+    for (const auto& e : req.entries) {
+      EntryStatus& st = result.entries.emplace_back();
+      st.id = e.id;
+      if (!e.receipt_handle) {
+        st.error = MakeError(Errc::kMissingParameter,
+                             "The request must contain the parameter ReceiptHandle.");
+        continue;
+      }
+      if (!e.visibility_timeout) {
+        st.error = MakeError(Errc::kMissingParameter,
+                             "The request must contain the parameter VisibilityTimeout.");
+        continue;
+      }
+      int64_t vt = *e.visibility_timeout;
+      if (vt < 0 || vt > kMaxVisibilityTimeout) {
+        st.error = InvalidParam("VisibilityTimeout", vt, "Must be between 0 and 43200.");
+        continue;
+      }
+      auto fields = receipts_.Decode(*e.receipt_handle);
+      if (!fields || fields->queue_id != q->id()) {
+        st.error = InvalidHandle(*e.receipt_handle);
+        continue;
+      }
+      Message* m = q->Find(fields->message_seq);
+      bool current = m != nullptr && m->nonce == fields->nonce;
+      if (m != nullptr && m->state != Message::State::kInflight && current) {
+        continue;  // its visibility timeout already ran out: nothing to change (as SQS does)
+      }
+      if (!current || m->state != Message::State::kInflight) {
+        st.error = MakeError(Errc::kInvalidParameterValue,
+                             "Value " + *e.receipt_handle +
+                                 " for parameter ReceiptHandle is invalid. Reason: Message does "
+                                 "not exist or is not available for visibility timeout change.");
+        continue;
+      }
+      TimePoint deadline = now + std::chrono::seconds(vt);
+      if (deadline > m->received_at + std::chrono::seconds(kMaxVisibilityTimeout)) {
+        st.error = InvalidParam("VisibilityTimeout", vt,
+                                "Total VisibilityTimeout for the message is beyond the limit "
+                                "[43200 seconds]");
+        continue;
+      }
+      if (vt == 0) {
+        q->MakeReady(m);
+        made_ready = true;
+      } else {
+        q->SetDeadline(m, deadline);
+      }
+    }
+    if (made_ready) {
+      ServeWaitersLocked(q, now, &completions);
+    } else {
+      ArmWakeTimerLocked(q);
+    }
+  }
+  for (auto& c : completions) c();
+  done(std::move(result));
+}
+
+}  // namespace spool::engine

@@ -1,0 +1,77 @@
+// The `spool` command line.
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "common/log.h"
+#include "server/config.h"
+#include "server/serve.h"
+
+int main(int argc, char** argv) {
+  using spool::server::ServeConfig;
+  CLI::App app{"Spool: a self-hosted work-queue system that speaks the Amazon SQS API."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "spool 0.1.0");
+
+  auto* serve = app.add_subcommand("serve", "Run the broker (SQS API on HTTP).");
+  std::string config_file, listen, region, account_id, public_url, log_level;
+  unsigned threads = 0;
+  bool allow_remote = false;
+  serve->add_option("--config", config_file, "TOML config file (env SPOOL_CONFIG)");
+  serve->add_option("--listen", listen,
+                    "Address to listen on, HOST:PORT; port 0 picks a free one "
+                    "(env SPOOL_LISTEN; default 127.0.0.1:9324)");
+  serve->add_option("--region", region, "Region in queue ARNs (env SPOOL_REGION; us-east-1)");
+  serve->add_option("--account-id", account_id,
+                    "12-digit account id in queue URLs and ARNs (env SPOOL_ACCOUNT_ID; "
+                    "000000000000)");
+  serve->add_option("--public-url", public_url,
+                    "Base of the queue URLs handed out, e.g. http://queues.internal:9324 "
+                    "(env SPOOL_PUBLIC_URL; default: from each request's Host header)");
+  serve->add_option("--threads", threads, "I/O threads, 0 = one per core (env SPOOL_THREADS)");
+  serve->add_option("--log-level", log_level, "debug, info, warn or error (env SPOOL_LOG_LEVEL)");
+  serve->add_flag("--insecure-allow-remote", allow_remote,
+                  "Allow a non-loopback listen address although requests are not authenticated");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve->parsed()) {
+    ServeConfig config;
+    std::string error;
+    if (config_file.empty()) {
+      if (const char* env = std::getenv("SPOOL_CONFIG")) config_file = env;
+    }
+    if (!config_file.empty() && !spool::server::LoadConfigFile(config_file, &config, &error)) {
+      std::fprintf(stderr, "spool: %s\n", error.c_str());
+      return 2;
+    }
+    if (!spool::server::LoadEnvironment(&config, &error)) {
+      std::fprintf(stderr, "spool: %s\n", error.c_str());
+      return 2;
+    }
+    if (!listen.empty() &&
+        !spool::server::ParseListen(listen, &config.listen_host, &config.listen_port)) {
+      std::fprintf(stderr, "spool: --listen must be HOST:PORT, got '%s'\n", listen.c_str());
+      return 2;
+    }
+    if (!region.empty()) config.region = region;
+    if (!account_id.empty()) config.account_id = account_id;
+    if (!public_url.empty()) config.public_url = public_url;
+    if (serve->count("--threads") > 0) config.threads = threads;
+    if (!log_level.empty()) config.log_level = log_level;
+    config.insecure_allow_remote = allow_remote;
+    spool::common::LogLevel level;
+    if (!spool::common::ParseLogLevel(config.log_level, &level)) {
+      std::fprintf(stderr, "spool: unknown log level '%s'\n", config.log_level.c_str());
+      return 2;
+    }
+    spool::common::SetLogLevel(level);
+    if (!spool::server::ValidateConfig(config, &error)) {
+      std::fprintf(stderr, "spool: %s\n", error.c_str());
+      return 2;
+    }
+    return spool::server::RunServe(config);
+  }
+  return 0;
+}
