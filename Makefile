@@ -35,7 +35,7 @@ test: fmt-check unit unit-asan integration
 fmt:
 	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
-fmt-check:
+fmt-check: deps
 	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
 
 fuzz: deps

@@ -37,8 +37,16 @@ enum class AwsError {
   kInvalidAction,
   kMissingAction,
   kMalformedQueryString,
-  kUnknownOperation,  // JSON: unknown X-Amz-Target operation
-  kSerialization,     // JSON: body is not valid JSON
+  // JSON-only failures. SQS's JSON endpoint is "query compatible": clients name an error after
+  // the Query code in x-amzn-query-error, so these reuse the Query codes the clients already
+  // know for the same mistake (and, being unmodelled, carry that code as __type too):
+  //   kUnknownOperation  unknown X-Amz-Target operation -> InvalidAction, 400
+  //   kSerialization     body not valid JSON / not an object, or a member of the wrong JSON type
+  //                      -> InvalidParameterValue, 400 (the message says what was wrong)
+  // (AWS's generic JSON services would say UnknownOperationException / SerializationException
+  // in __type; no SQS client we target looks for either.)
+  kUnknownOperation,
+  kSerialization,
   kAccessDenied,
   kInvalidClientTokenId,
   kSignatureDoesNotMatch,
@@ -49,13 +57,18 @@ enum class AwsError {
   kServiceUnavailable,
 };
 
+// One row of the catalogue (reference sqs-api.md section 5.1).
 struct AwsErrorInfo {
-  std::string_view query_code;  // <Code> and x-amzn-query-error, e.g. "AWS.SimpleQueueService.NonExistentQueue"
-  std::string_view json_type;   // __type suffix after "com.amazonaws.sqs#", e.g. "QueueDoesNotExist"
+  // <Code> and x-amzn-query-error, e.g. "AWS.SimpleQueueService.NonExistentQueue".
+  std::string_view query_code;
+  // __type suffix after "com.amazonaws.sqs#", e.g. "QueueDoesNotExist"; for codes the model does
+  // not define as shapes (InvalidParameterValue, auth errors, ...) the Query code itself.
+  std::string_view json_type;
   int http_status;
   bool sender_fault;  // Type Sender (4xx) or Receiver (5xx)
 };
 
+// The row for `error`; the strings are static.
 const AwsErrorInfo& Info(AwsError error);
 
 // A protocol-encoded error response, independent of the HTTP library.
@@ -66,8 +79,9 @@ struct EncodedError {
   std::string body;
 };
 
-// Query: <ErrorResponse><Error><Type/><Code/><Message/><Detail/></Error><RequestId/>
-// </ErrorResponse>, Content-Type text/xml.
+// Query: <?xml version="1.0"?><ErrorResponse xmlns="http://queue.amazonaws.com/doc/2012-11-05/">
+// <Error><Type/><Code/><Message/><Detail/></Error><RequestId/></ErrorResponse> with the status
+// of the catalogue, Content-Type text/xml, no extra headers. `message` is escaped.
 EncodedError EncodeQueryError(AwsError error, std::string_view message,
                               std::string_view request_id);
 // JSON 1.0: {"__type":"com.amazonaws.sqs#<json_type>","message":...} with

@@ -8,11 +8,18 @@
 // nullopt and records the first such problem in error(); handlers check error() after reading.
 //
 // Query shapes (1-based indexes, sorted numerically, gaps allowed):
-//   list:         Name.1=a&Name.2=b          (a bare "Name=" means an empty list)
+//   list:         Name.1=a&Name.2=b
 //   string map:   Prefix.N.Name=k&Prefix.N.Value=v   (key/value key names configurable)
 //   struct list:  Prefix.N.Member=...        (each entry read through a sub-reader)
 //   struct map:   Prefix.N.Name=k&Prefix.N.Value.Member=...
-// JSON shapes: arrays, objects, objects of objects.
+// An index is decimal without leading zeros (1..999999999); keys with any other index segment
+// ("Name.0", "Name.01", "Name.x") are ignored. A collection with no indexed keys is present and
+// empty when its bare name is sent with an empty value, under either its Query key or its JSON
+// member name: botocore sends an empty list as "Entries=" / "AttributeNames=" (the JSON names);
+// a bare name with a non-empty value is a shape error. A string-map entry without its value key
+// reads as "", one without its key key is a shape error. Repeated keys: the first one wins.
+// Booleans are true/false in any letter case.
+// JSON shapes: arrays, objects, objects of objects. A member whose value is null is absent.
 //
 // Threading: a Reader and its sub-readers are used by one thread at a time; sub-readers must not
 // outlive their parent.
@@ -62,6 +69,7 @@ class Reader {
       std::string_view json_name, std::string_view query_prefix,
       std::string_view query_key_name = "Name", std::string_view query_value_name = "Value") = 0;
 
+  // The first shape error met by this reader or, for the root, by any of its sub-readers.
   const std::optional<FieldError>& error() const { return error_; }
 
  protected:
@@ -75,8 +83,9 @@ class Reader {
 // Query protocol: `params` are the decoded form pairs (URL query merged with body).
 ReaderPtr MakeQueryReader(std::vector<std::pair<std::string, std::string>> params);
 
-// AWS JSON 1.0: parses `body` (must be a JSON object; an empty body counts as {}).
-// Returns nullptr with *error set when the body is not valid JSON or not an object.
+// AWS JSON 1.0: parses `body` (must be a JSON object; an empty or all-whitespace body counts as
+// {}). Returns nullptr with *error set when the body is not valid JSON (strict RFC 8259, valid
+// UTF-8, nesting at most 32 deep) or not an object.
 ReaderPtr MakeJsonReader(std::string_view body, std::string* error);
 
 }  // namespace spool::protocol

@@ -9,7 +9,11 @@
 // for actions without one. Lists and maps are flattened in XML (repeated elements, no wrapper).
 // Text is escaped (& < > and CR as &#xD; in XML; JSON string escaping in JSON).
 //
-// Every method names a member twice: JSON member name, XML element name.
+// Every method names a member twice: JSON member name, XML element name. Names are the model's
+// identifiers and are written as given (not escaped); the XML writer keeps views of the element
+// names passed to BeginList/BeginMap until the matching End call, so pass string literals.
+// Values, map keys and BeginEntry keys are data and are escaped; bytes that are not valid UTF-8
+// (and, in XML, characters XML 1.0 cannot carry) are written as U+FFFD.
 // Sequence rules: scalars may be written at any level; BeginList/EndList and
 // BeginMap/EndMap bracket collections; inside a list, BeginItem/EndItem bracket one struct
 // item; inside a map, BeginEntry(key)/EndEntry bracket one struct value.
@@ -62,6 +66,8 @@ class Writer {
   virtual void EndMap() = 0;
 
   // Closes every open element and returns the body. The writer is spent afterwards.
+  // Calls out of sequence (EndItem without BeginItem, nesting deeper than 16) abort: they are
+  // bugs in the caller, never caused by input.
   virtual std::string Finish() = 0;
 };
 
