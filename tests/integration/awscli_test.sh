@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# A queue's life through Debian's AWS CLI (Query protocol) against a real `spool serve`:
+# create-queue -> get-queue-url -> send-message -> receive-message -> delete-message ->
+# get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors.
+# Needs SPOOL_BIN (absolute path of the spool binary). Outputs are checked with python3's json.
+set -euo pipefail
+
+AWS=/usr/bin/aws
+PY=/usr/bin/python3
+
+if [[ -z "${SPOOL_BIN:-}" || ! -x "${SPOOL_BIN}" ]]; then
+  echo "awscli_test: SPOOL_BIN must point at the spool binary" >&2
+  exit 2
+fi
+if [[ ! -x "$AWS" ]]; then
+  echo "awscli_test: $AWS not found (Debian package awscli)" >&2
+  exit 2
+fi
+
+# Dummy credentials; never read real AWS configuration or a metadata service.
+export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export AWS_EC2_METADATA_DISABLED=true AWS_PAGER=""
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL AWS_ENDPOINT_URL_SQS || true
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/spool-awscli.XXXXXX")
+SERVER_PID=""
+STEP="starting the server"
+PASSED=0
+
+finish() {
+  local code=$?
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "awscli_test: server did not stop within 10 s of SIGTERM; killing it" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+      code=1
+    fi
+  fi
+  if [[ $code -ne 0 ]]; then
+    echo "awscli_test: FAILED at step: $STEP" >&2
+    for f in "$WORK"/out.json "$WORK"/err.txt; do
+      [[ -s "$f" ]] && { echo "--- $(basename "$f")" >&2; tail -c 4000 "$f" >&2; }
+    done
+    echo "--- spool serve stderr (last 200 lines)" >&2
+    tail -n 200 "$WORK/server.err" >&2 2>/dev/null || true
+    echo "awscli: $PASSED passed, 1 failed"
+  else
+    echo "awscli: $PASSED passed, 0 failed"
+  fi
+  rm -rf "$WORK"
+  exit $code
+}
+trap finish EXIT
+
+# --- start the server ---------------------------------------------------------------------------
+(cd "$WORK" && exec "$SPOOL_BIN" serve --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err") &
+SERVER_PID=$!
+ENDPOINT=""
+for _ in $(seq 1 200); do
+  ENDPOINT=$(sed -n -E 's/.*listening on (http:\/\/[^[:space:]]+).*/\1/p' "$WORK/server.out" | head -n1)
+  [[ -n "$ENDPOINT" ]] && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "spool serve exited early" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$ENDPOINT" ]] || { echo "spool serve printed no 'listening on' line within 20 s" >&2; exit 1; }
+ENDPOINT=${ENDPOINT%/}
+echo "awscli_test: server at $ENDPOINT"
+
+# aws ARGS... : runs the CLI against the server, JSON output to $WORK/out.json.
+aws_sqs() {
+  timeout 60 "$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 --output json sqs "$@" \
+    >"$WORK/out.json" 2>"$WORK/err.txt"
+}
+# jq-like access with python: jget 'd["QueueUrl"]'
+jget() {
+  "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); print(v if isinstance(v,str) else json.dumps(v))' \
+    "$WORK/out.json" "$1"
+}
+expect_eq() { # expect_eq WHAT GOT WANT
+  if [[ "$2" != "$3" ]]; then
+    echo "$1: got [$2], want [$3]" >&2
+    return 1
+  fi
+}
+ok() { PASSED=$((PASSED + 1)); echo "  ok: $STEP"; }
+
+Q="cli-$$-$RANDOM"
+WANT_URL="$ENDPOINT/000000000000/$Q"
+
+STEP="create-queue with attributes and tags"
+aws_sqs create-queue --queue-name "$Q" --attributes VisibilityTimeout=45,DelaySeconds=0 --tags k1=v1,k2=v2
+expect_eq "QueueUrl" "$(jget 'd["QueueUrl"]')" "$WANT_URL"
+ok
+
+STEP="create-queue again with the same attributes is idempotent"
+aws_sqs create-queue --queue-name "$Q" --attributes VisibilityTimeout=45
+expect_eq "QueueUrl" "$(jget 'd["QueueUrl"]')" "$WANT_URL"
+ok
+
+STEP="get-queue-url"
+aws_sqs get-queue-url --queue-name "$Q"
+expect_eq "QueueUrl" "$(jget 'd["QueueUrl"]')" "$WANT_URL"
+ok
+
+STEP="send-message with message attributes"
+ATTRS='{"a":{"DataType":"String","StringValue":"x y&z"},"n":{"DataType":"Number","StringValue":"42"},"b":{"DataType":"Binary","BinaryValue":"AAEC"}}'
+aws_sqs send-message --queue-url "$WANT_URL" --message-body "hello" --message-attributes "$ATTRS"
+expect_eq "MD5OfMessageBody" "$(jget 'd["MD5OfMessageBody"]')" "5d41402abc4b2a76b9719d911017c592"
+# MD5OfMessageAttributes computed here, independently (reference section 8.2).
+WANT_ATTR_MD5=$("$PY" - <<'EOF'
+import base64, hashlib, struct
+attrs = {"a": ("String", 1, b"x y&z"), "n": ("Number", 1, b"42"),
+         "b": ("Binary", 2, base64.b64decode("AAEC"))}
+buf = b""
+for name in sorted(attrs):
+    dtype, transport, value = attrs[name]
+    for part in (name.encode(), dtype.encode()):
+        buf += struct.pack(">I", len(part)) + part
+    buf += bytes([transport]) + struct.pack(">I", len(value)) + value
+print(hashlib.md5(buf).hexdigest())
+EOF
+)
+expect_eq "MD5OfMessageAttributes" "$(jget 'd["MD5OfMessageAttributes"]')" "$WANT_ATTR_MD5"
+MESSAGE_ID=$(jget 'd["MessageId"]')
+[[ -n "$MESSAGE_ID" ]]
+ok
+
+STEP="receive-message with all attributes"
+aws_sqs receive-message --queue-url "$WANT_URL" --attribute-names All --message-attribute-names All \
+  --max-number-of-messages 10 --wait-time-seconds 2
+expect_eq "message count" "$(jget 'len(d["Messages"])')" "1"
+expect_eq "MessageId" "$(jget 'd["Messages"][0]["MessageId"]')" "$MESSAGE_ID"
+expect_eq "Body" "$(jget 'd["Messages"][0]["Body"]')" "hello"
+expect_eq "MD5OfBody" "$(jget 'd["Messages"][0]["MD5OfBody"]')" "5d41402abc4b2a76b9719d911017c592"
+expect_eq "MD5OfMessageAttributes" "$(jget 'd["Messages"][0]["MD5OfMessageAttributes"]')" "$WANT_ATTR_MD5"
+expect_eq "attribute a" "$(jget 'd["Messages"][0]["MessageAttributes"]["a"]["StringValue"]')" "x y&z"
+expect_eq "attribute n" "$(jget 'd["Messages"][0]["MessageAttributes"]["n"]["StringValue"]')" "42"
+expect_eq "attribute b" "$(jget 'd["Messages"][0]["MessageAttributes"]["b"]["BinaryValue"]')" "AAEC"
+expect_eq "ApproximateReceiveCount" "$(jget 'd["Messages"][0]["Attributes"]["ApproximateReceiveCount"]')" "1"
+expect_eq "SentTimestamp is ms" "$(jget 'str(len(d["Messages"][0]["Attributes"]["SentTimestamp"]))')" "13"
+HANDLE=$(jget 'd["Messages"][0]["ReceiptHandle"]')
+ok
+
+STEP="get-queue-attributes while the message is in flight"
+aws_sqs get-queue-attributes --queue-url "$WANT_URL" --attribute-names All
+expect_eq "VisibilityTimeout" "$(jget 'd["Attributes"]["VisibilityTimeout"]')" "45"
+expect_eq "ApproximateNumberOfMessages" "$(jget 'd["Attributes"]["ApproximateNumberOfMessages"]')" "0"
+expect_eq "ApproximateNumberOfMessagesNotVisible" "$(jget 'd["Attributes"]["ApproximateNumberOfMessagesNotVisible"]')" "1"
+expect_eq "QueueArn" "$(jget 'd["Attributes"]["QueueArn"]')" "arn:aws:sqs:us-east-1:000000000000:$Q"
+ok
+
+STEP="delete-message"
+aws_sqs delete-message --queue-url "$WANT_URL" --receipt-handle "$HANDLE"
+ok
+
+STEP="get-queue-attributes after the delete"
+aws_sqs get-queue-attributes --queue-url "$WANT_URL" \
+  --attribute-names ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible
+expect_eq "attributes" "$(jget 'sorted(d["Attributes"].items())')" \
+  '[["ApproximateNumberOfMessages", "0"], ["ApproximateNumberOfMessagesNotVisible", "0"]]'
+ok
+
+STEP="receive-message on the empty queue"
+aws_sqs receive-message --queue-url "$WANT_URL" --wait-time-seconds 1
+expect_eq "messages" "$("$PY" -c 'import json,sys; t=open(sys.argv[1]).read().strip(); print(len(json.loads(t).get("Messages", [])) if t else 0)' "$WORK/out.json")" "0"
+ok
+
+STEP="list-queues with a prefix"
+aws_sqs list-queues --queue-name-prefix "$Q"
+expect_eq "QueueUrls" "$(jget 'd["QueueUrls"]')" "[\"$WANT_URL\"]"
+ok
+
+STEP="list-queue-tags"
+aws_sqs list-queue-tags --queue-url "$WANT_URL"
+expect_eq "Tags" "$(jget 'sorted(d["Tags"].items())')" '[["k1", "v1"], ["k2", "v2"]]'
+ok
+
+STEP="receive-message with an out-of-range MaxNumberOfMessages fails"
+if aws_sqs receive-message --queue-url "$WANT_URL" --max-number-of-messages 11; then
+  echo "expected an error" >&2
+  exit 1
+fi
+grep -q "InvalidParameterValue" "$WORK/err.txt"
+ok
+
+STEP="delete-queue"
+aws_sqs delete-queue --queue-url "$WANT_URL"
+ok
+
+STEP="get-queue-url after delete-queue fails with NonExistentQueue"
+if aws_sqs get-queue-url --queue-name "$Q"; then
+  echo "expected an error" >&2
+  exit 1
+fi
+grep -q "NonExistentQueue" "$WORK/err.txt"
+ok
+
+STEP="list-queues no longer lists it"
+aws_sqs list-queues --queue-name-prefix "$Q"
+expect_eq "QueueUrls" "$("$PY" -c 'import json,sys; t=open(sys.argv[1]).read().strip(); print(len(json.loads(t).get("QueueUrls", [])) if t else 0)' "$WORK/out.json")" "0"
+ok
+
+STEP="server stops with exit code 0 on SIGTERM"
+kill -TERM "$SERVER_PID"
+for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$SERVER_PID" 2>/dev/null; then
+  echo "server still running 10 s after SIGTERM" >&2
+  exit 1
+fi
+set +e
+wait "$SERVER_PID"
+rc=$?
+set -e
+SERVER_PID=""
+expect_eq "exit code" "$rc" "0"
+ok
