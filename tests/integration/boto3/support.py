@@ -291,3 +291,49 @@ def xml_code(body):
     """The <Code> of a Query XML error body, or None."""
     m = re.search(rb"<Code>([^<]*)</Code>", body)
     return m.group(1).decode() if m else None
+
+
+# --- message constants and assertions shared by the message modules ---------------------------
+
+# Reference 8.2 worked example and 8.3 system-attribute example.
+EXAMPLE_ATTRS = {
+    "Population": {"DataType": "Number", "StringValue": "1250800"},
+    "City": {"DataType": "String", "StringValue": "Any City"},
+    "Blob": {"DataType": "Binary.gif", "BinaryValue": b"\x00\x01\x02\xff"},
+}
+EXAMPLE_MD5 = "be82f2459e3d22b68a4de6786fdc1c27"
+CITY_MD5 = "0c32cb5c844c01fbd5b6b434b52cf670"
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+TRACE_MD5 = "5ae4d5d7636402d80f4eb6d213245a88"
+STANDARD_SYSTEM_ATTRS = {"SenderId", "SentTimestamp", "ApproximateReceiveCount",
+                         "ApproximateFirstReceiveTimestamp"}
+MIB = 1048576
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def receive_one(sqs, url, wait=2, **kwargs):
+    msgs = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=wait, **kwargs).get("Messages", [])
+    assert len(msgs) == 1, "expected exactly one message, got %r" % (msgs,)
+    return msgs[0]
+
+
+def assert_no_message(sqs, url, **kwargs):
+    got = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0, MaxNumberOfMessages=10,
+                              **kwargs).get("Messages", [])
+    assert got == [], "expected no message, got %r" % [m.get("Body", "")[:80] for m in got]
+
+
+def assert_error(excinfo, code, status=400):
+    got = error_of(excinfo)
+    assert got[:2] == (code, status), "expected %s/%d, got %r" % (code, status, got)
+
+
+def entries_for(action, n, handle="h"):
+    if action == "send":
+        return [{"Id": "e%d" % i, "MessageBody": "b%d" % i} for i in range(n)]
+    if action == "delete":
+        return [{"Id": "e%d" % i, "ReceiptHandle": handle} for i in range(n)]
+    return [{"Id": "e%d" % i, "ReceiptHandle": handle, "VisibilityTimeout": 0} for i in range(n)]

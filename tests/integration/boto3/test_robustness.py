@@ -403,11 +403,6 @@ def test_non_sqs_bodies_get_400(raw, sqs, content_type, payload):
     assert_serving(sqs)
 
 
-def test_get_root_without_action_is_a_client_error(raw):
-    status, _, body = raw.request("GET", "/")
-    assert 400 <= status < 500, (status, body[:300])
-
-
 # --- HTTP level -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data", [
