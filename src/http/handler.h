@@ -5,6 +5,10 @@
 // `done` exactly once, from any thread, possibly after Handle() returned (long polls complete
 // seconds later). The server adds Date, Content-Length, Server and Connection headers; the
 // handler sets status, Content-Type and its own headers.
+//
+// `done` is copyable and may be called after the server stopped (it then does nothing). A second
+// call is ignored. If every copy of `done` is destroyed uncalled, the client gets a 500 and the
+// connection is closed. Handle() should not block: it runs on an I/O thread.
 
 #include <functional>
 #include <string>
@@ -20,7 +24,7 @@ struct Header {
 };
 
 struct Request {
-  std::string method;  // upper case, e.g. "POST"
+  std::string method;  // as sent (methods are case-sensitive; standard ones are upper case)
   std::string target;  // path and query exactly as sent, e.g. "/000000000000/q?Action=X"
   std::vector<Header> headers;  // in arrival order, names as sent
   std::string body;
@@ -35,7 +39,9 @@ struct Request {
 };
 
 struct Response {
-  int status = 200;
+  int status = 200;  // outside 200..599 is sent as 500; 204 and 304 are sent without a body
+  // Date, Server, Content-Length, Transfer-Encoding and Connection are the server's and are
+  // replaced; headers with an invalid name or a CR/LF/NUL in the value are dropped.
   std::vector<Header> headers;
   std::string body;
 };

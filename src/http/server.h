@@ -3,7 +3,11 @@
 //
 // Threading: Start() launches `Options::threads` I/O threads that run the accept loop and every
 // connection's coroutine. Stop() may be called from any thread (e.g. a signal handler's strand)
-// and returns once every connection is closed or the drain timeout passed.
+// except an I/O thread (so never from inside Handler::Handle; that aborts), and returns once
+// every connection is closed or the drain timeout passed.
+//
+// A connection reads its next request only after the previous response was written, so
+// pipelined requests are answered in order and a pending long poll holds its connection.
 //
 // Errors: malformed HTTP gets a 400 and the connection is closed; a body larger than
 // `max_body_bytes` gets 413; headers larger than `max_header_bytes` get 431; neither reaches
@@ -55,9 +59,11 @@ class Server {
   // The bound port (useful with port 0). Valid after a successful Start().
   uint16_t port() const;
   // Stops accepting, lets requests in progress finish (up to drain_timeout), closes idle
-  // connections, joins the I/O threads. Idempotent.
+  // connections, joins the I/O threads. Idempotent; concurrent callers all return once it is
+  // done. Connections still busy at drain_timeout are closed without a response. Also run by
+  // the destructor.
   void Stop();
-  // Blocks until Stop() has completed.
+  // Blocks until Stop() has completed. Returns at once if the server was never started.
   void Wait();
 
  private:
