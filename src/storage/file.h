@@ -1,0 +1,68 @@
+#pragma once
+// The file-system seam of the log (the shape of leveldb's Env): the real POSIX implementation
+// and, for tests, a fault-injecting one. Only what the log needs.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spool::storage {
+
+// An open file for appending. Methods return 0 on success or an errno value.
+class WritableFile {
+ public:
+  virtual ~WritableFile() = default;
+  virtual int Append(std::string_view data) = 0;
+  virtual int Sync() = 0;                     // fdatasync
+  virtual int Truncate(uint64_t size) = 0;    // cut the file back to `size` bytes
+  virtual int Close() = 0;
+  virtual uint64_t Size() const = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+  // Opens for appending, creating if missing (and keeping existing contents).
+  virtual int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) = 0;
+  virtual int ReadAll(const std::string& path, std::string* out) = 0;
+  virtual int List(const std::string& dir, std::vector<std::string>* names) = 0;
+  virtual int Remove(const std::string& path) = 0;
+  virtual int Rename(const std::string& from, const std::string& to) = 0;
+  virtual int CreateDir(const std::string& dir) = 0;  // ok if it exists
+  virtual int SyncDir(const std::string& dir) = 0;
+  virtual int TruncateFile(const std::string& path, uint64_t size) = 0;
+  // Takes an exclusive advisory lock (flock) on `path`, held until `*release` is destroyed.
+  virtual int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) = 0;
+};
+
+// The process-wide POSIX file system.
+FileSystem* PosixFileSystem();
+
+// Wraps another FileSystem and fails writes on demand: after `SetWriteBudget(n)` the next
+// appends succeed until n bytes in total were written, then fail with ENOSPC (writing nothing
+// of the failing call); Sync can be made to fail likewise. For disk-full tests.
+class FaultyFileSystem final : public FileSystem {
+ public:
+  explicit FaultyFileSystem(FileSystem* base);
+  void SetWriteBudget(int64_t bytes);  // negative: unlimited
+  void FailSyncs(bool fail);
+  // FileSystem:
+  int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) override;
+  int ReadAll(const std::string& path, std::string* out) override;
+  int List(const std::string& dir, std::vector<std::string>* names) override;
+  int Remove(const std::string& path) override;
+  int Rename(const std::string& from, const std::string& to) override;
+  int CreateDir(const std::string& dir) override;
+  int SyncDir(const std::string& dir) override;
+  int TruncateFile(const std::string& path, uint64_t size) override;
+  int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) override;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+  FileSystem* base_;
+};
+
+}  // namespace spool::storage

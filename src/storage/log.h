@@ -1,0 +1,124 @@
+#pragma once
+// Log: a write-ahead log of opaque records in a directory.
+//
+// Files (format in docs/storage-format.md): `LOCK`, segments `wal-<16 hex digits>.log` numbered
+// upwards, and snapshots `snapshot-<16 hex>.snap` (a snapshot numbered N holds the state as of
+// the start of segment N: recovery reads the newest complete snapshot, then every segment >= N).
+// Records are framed with length and CRC32C; each file starts with a header carrying a magic
+// number and the format version.
+//
+// Writes: Append() queues a record in memory and returns at once; a committer thread writes
+// everything queued since its last round in one write(), makes it durable per SyncMode, then
+// runs the round's callbacks in append order on the committer thread. Records reach the disk
+// in the order Append() was called.
+//
+// Failures: a write or sync error (ENOSPC, EIO) fails every callback of the round with that
+// error; the bytes of a failed round are cut off again (the segment is truncated back to its
+// last good length), so nothing half-written is ever replayed; later rounds try again, so
+// service resumes when space returns.
+//
+// Threading: Append(), RequestCheckpoint() and the accessors may be called from any thread.
+// Callbacks run on the committer thread and must not call Close().
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/file.h"
+
+namespace spool::storage {
+
+enum class SyncMode {
+  kAlways,  // fdatasync before a round's callbacks run (durable on acknowledgement)
+  kBatch,   // callbacks after write(); fdatasync at most every `batch_interval`
+  kNever,   // callbacks after write(); the OS decides when data reaches the disk
+};
+
+struct LogOptions {
+  // Directory of the log; created if missing.
+  std::string dir;
+  SyncMode sync = SyncMode::kAlways;
+  // kBatch: longest time between two fdatasync calls.
+  std::chrono::milliseconds batch_interval{10};
+  // A segment that grows past this is closed and a new one started.
+  uint64_t segment_bytes = 64ull << 20;
+  // Most bytes one round writes (a round takes what is queued, up to this).
+  uint64_t max_round_bytes = 8ull << 20;
+  // File access; nullptr means the real POSIX file system. Tests inject faults here.
+  FileSystem* fs = nullptr;
+};
+
+// What Open() found and did.
+struct RecoveryReport {
+  uint64_t records = 0;         // valid records replayed (snapshot + segments)
+  uint64_t segments = 0;        // segments read
+  std::string snapshot;         // file name of the snapshot used, "" when none
+  uint64_t truncated_bytes = 0; // torn tail cut off the last segment
+  std::string truncated_file;   // which file was cut, "" when none
+};
+
+struct Status {
+  bool ok = true;
+  std::string message;  // what failed and where (file, offset), for logs and operators
+  int sys_errno = 0;    // the errno behind an I/O failure, 0 otherwise
+  static Status Ok() { return {}; }
+  static Status Error(std::string m, int e = 0) { return {false, std::move(m), e}; }
+};
+
+using AppendCallback = std::function<void(const Status&)>;
+// Receives each recovered record in log order.
+using ReplayFn = std::function<void(std::string_view record)>;
+// Called by the committer thread between two rounds (every earlier round written and its
+// callbacks run; nothing of later appends written yet). It must return the state to snapshot
+// as a list of records (the engine captures it under its own lock). After it returns, new
+// appends go to a fresh segment N; the snapshot N is written and made durable in the
+// background, and only then are segments < N and older snapshots deleted.
+using SnapshotFn = std::function<std::vector<std::string>()>;
+
+class Log {
+ public:
+  // Opens (or creates) the log in options.dir: takes LOCK (fails if another process holds
+  // it), reads the newest complete snapshot and every later segment, calling `replay` for each
+  // valid record in order. A torn or corrupt tail of the LAST segment is truncated and
+  // reported. Corruption anywhere else (a bad record in the middle of a segment or in an older
+  // segment, a missing segment in the sequence) fails Open with a message naming file and
+  // offset and saying to run repair; nothing is changed on disk then.
+  static std::unique_ptr<Log> Open(const LogOptions& options, const ReplayFn& replay,
+                                   RecoveryReport* report, Status* status);
+
+  // Salvages a damaged log: keeps every valid record of every file in order, skipping damaged
+  // stretches (resynchronising on the next valid frame), and rewrites the log as one snapshot
+  // of the salvaged records. Reports what was dropped in *summary. The directory must not be
+  // in use.
+  static Status Repair(const LogOptions& options, std::string* summary);
+
+  ~Log();  // Close()
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+  // Queues a record; `done` (may be empty) runs once the record is written per SyncMode, or
+  // failed. Records larger than 64 MiB are refused (done gets an error at once).
+  void Append(std::string record, AppendCallback done);
+  // Asks the committer to take a snapshot (via `fn`) at the next gap between rounds.
+  // At most one snapshot is in progress; a request while one runs is ignored.
+  void RequestCheckpoint(SnapshotFn fn);
+  // Flushes what is queued, waits for callbacks and any snapshot in progress, stops the
+  // committer and releases LOCK. Idempotent.
+  void Close();
+
+  // Bytes in live segments (everything recovery would read after the snapshot).
+  uint64_t segment_bytes() const;
+  // Bytes of the newest snapshot (0 when none).
+  uint64_t snapshot_bytes() const;
+
+ private:
+  struct Impl;
+  explicit Log(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spool::storage
