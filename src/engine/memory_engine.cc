@@ -5,6 +5,7 @@
 
 #include "common/crypto.h"
 #include "common/encoding.h"
+#include "engine/journal_records.h"
 #include "engine/memory_engine.h"
 
 namespace spool::engine {
@@ -24,6 +25,22 @@ uint64_t RandomQueueIdBase() {
 
 Error NotFound() {
   return MakeError(Errc::kQueueNotFound, "The specified queue does not exist.");
+}
+
+// Finishes `done` with Empty or the error of a failed commit.
+std::function<void(std::optional<Error>)> Acknowledge(Callback<Empty> done) {
+  return [done = std::move(done)](std::optional<Error> err) {
+    if (err) return done(std::move(*err));
+    done(Empty{});
+  };
+}
+
+StringPairs RenderAll(const QueueConfig& config, const ArnScope& scope) {
+  StringPairs out;
+  for (auto name : SettableAttributeNames()) {
+    if (auto v = RenderAttribute(name, config, scope)) out.emplace_back(std::string(name), *v);
+  }
+  return out;
 }
 
 // Tag rules: key 1..128, value 0..256, no "aws:" prefix; ASCII characters limited to letters,
@@ -141,6 +158,8 @@ void MemoryEngine::CreateQueue(CreateQueueRequest req, Callback<Empty> done) {
   if (!tagged.ok()) return done(tagged.error());
 
   Result<Empty> result = Empty{};
+  Completions completions;
+  bool journaled = false;
   {
     std::lock_guard lock(mu_);
     TimePoint now = clock_->Now();
@@ -168,11 +187,21 @@ void MemoryEngine::CreateQueue(CreateQueueRequest req, Callback<Empty> done) {
       deleted_at_.erase(req.name);
       auto q = std::make_unique<Queue>(next_queue_id_++, req.name, std::move(config), now);
       q->tags = std::move(tags);
+      journal::CreateQueue record;
+      record.queue_id = q->id();
+      record.name = req.name;
+      record.created_ms = record.last_modified_ms = common::ToEpochMillis(now);
+      record.attributes = RenderAll(q->config, options_.scope);
+      record.tags = q->tags;
       queues_by_id_[q->id()] = q.get();
       queues_.emplace(req.name, std::move(q));
+      CommitLocked(journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)),
+                   &completions);
+      journaled = true;
     }
   }
-  done(std::move(result));
+  for (auto& c : completions) c();
+  if (!journaled) done(std::move(result));
 }
 
 void MemoryEngine::DeleteQueue(std::string name, Callback<Empty> done) {
@@ -184,12 +213,14 @@ void MemoryEngine::DeleteQueue(std::string name, Callback<Empty> done) {
     Queue* q = it->second.get();
     FailWaitersLocked(q, &completions);
     scheduler_->Cancel(q->wake_timer);
-    queues_by_id_.erase(q->id());
+    uint64_t id = q->id();
+    queues_by_id_.erase(id);
     deleted_at_[name] = clock_->Now();
     queues_.erase(it);
+    CommitLocked(journal::Encode(journal::DeleteQueue{id}), [](Completions*) {},
+                 Acknowledge(std::move(done)), &completions);
   }
   for (auto& c : completions) c();
-  done(Empty{});
 }
 
 void MemoryEngine::LookupQueue(std::string name, Callback<Empty> done) {
@@ -310,13 +341,19 @@ void MemoryEngine::SetQueueAttributes(std::string name, StringPairs attributes,
       TimePoint now = clock_->Now();
       q->last_modified = now;
       q->Tick(now);  // a shorter retention applies to stored messages at once
+      journal::SetAttributes record{q->id(), common::ToEpochMillis(now),
+                                    RenderAll(q->config, options_.scope)};
+      CommitLocked(journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)),
+                   &completions);
     }
   }
-  done(std::move(result));
+  for (auto& c : completions) c();
+  if (!result.ok()) done(std::move(result));
 }
 
 void MemoryEngine::PurgeQueue(std::string name, Callback<Empty> done) {
   Result<Empty> result = Empty{};
+  Completions completions;
   {
     std::lock_guard lock(mu_);
     Queue* q = FindLocked(name);
@@ -327,26 +364,42 @@ void MemoryEngine::PurgeQueue(std::string name, Callback<Empty> done) {
                          "Only one PurgeQueue operation on " + name +
                              " is allowed every 60 seconds.");
     } else {
-      q->Purge();
       q->last_purge = now;
+      uint64_t id = q->id();
+      // Applied in commit order, so sends journaled before the purge are purged too, as on
+      // replay.
+      CommitLocked(
+          journal::Encode(journal::PurgeQueue{id, common::ToEpochMillis(now)}),
+          [this, id](Completions*) {
+            if (auto it = queues_by_id_.find(id); it != queues_by_id_.end()) it->second->Purge();
+          },
+          Acknowledge(std::move(done)), &completions);
     }
   }
-  done(std::move(result));
+  for (auto& c : completions) c();
+  if (!result.ok()) done(std::move(result));
 }
 
 void MemoryEngine::TagQueue(std::string name, StringPairs tags, Callback<Empty> done) {
   Result<Empty> result = Empty{};
+  Completions completions;
   {
     std::lock_guard lock(mu_);
     Queue* q = FindLocked(name);
     if (q == nullptr) return done(NotFound());
     result = MergeTags(tags, name, &q->tags);
+    if (result.ok()) {
+      CommitLocked(journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+                   Acknowledge(std::move(done)), &completions);
+    }
   }
-  done(std::move(result));
+  for (auto& c : completions) c();
+  if (!result.ok()) done(std::move(result));
 }
 
 void MemoryEngine::UntagQueue(std::string name, std::vector<std::string> keys,
                               Callback<Empty> done) {
+  Completions completions;
   {
     std::lock_guard lock(mu_);
     Queue* q = FindLocked(name);
@@ -354,8 +407,10 @@ void MemoryEngine::UntagQueue(std::string name, std::vector<std::string> keys,
     std::erase_if(q->tags, [&](const auto& p) {
       return std::find(keys.begin(), keys.end(), p.first) != keys.end();
     });
+    CommitLocked(journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+                 Acknowledge(std::move(done)), &completions);
   }
-  done(Empty{});
+  for (auto& c : completions) c();
 }
 
 void MemoryEngine::ListQueueTags(std::string name, Callback<StringPairs> done) {

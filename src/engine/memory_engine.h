@@ -26,6 +26,7 @@
 #include "engine/queue_config.h"
 #include "engine/queue_service.h"
 #include "engine/receipt.h"
+#include "storage/log.h"
 
 namespace spool::engine {
 
@@ -71,9 +72,32 @@ class MemoryEngine final : public QueueService {
 
   void Shutdown() override;
 
+  // ---- durability (memory_engine_journal.cc) ----
+  // Applies one recovered journal record. Call for every record before AttachLog() and before
+  // serving. False (with *error) when the record is malformed: the data is corrupt.
+  bool Replay(std::string_view record, std::string* error);
+  // From now on every state change is journaled to `log` (which must outlive the engine, or be
+  // detached with AttachLog(nullptr) after Shutdown). Sends become visible, and every change is
+  // acknowledged, only once its record is durable.
+  void AttachLog(storage::Log* log);
+  // The whole state as journal records (what a snapshot holds). Takes the lock.
+  std::vector<std::string> SnapshotRecords();
+
  private:
   // Completions collected under the lock and run after it is released.
   using Completions = std::vector<std::function<void()>>;
+  // Runs under mu_ when a journaled change becomes durable.
+  using ApplyFn = std::function<void(Completions*)>;
+  // Runs outside mu_ after the change was applied (ok) or failed to become durable.
+  using AfterFn = std::function<void(std::optional<Error>)>;
+
+  // Journals `record`; once durable, runs `apply` under the lock, then `after`. Without a log
+  // both run at once (`after` through *completions). Records are journaled in lock order, so
+  // applying in commit order reproduces exactly what recovery will replay.
+  void CommitLocked(std::string record, ApplyFn apply, AfterFn after, Completions* completions);
+  // Journals a record nobody waits for (receive counts, dead-letter moves).
+  void JournalLazilyLocked(std::string record);
+  void MaybeCheckpoint();
 
   Queue* FindLocked(const std::string& name);
   Result<Empty> CheckRedriveLocked(const std::string& source, const QueueConfig& config);
@@ -104,6 +128,7 @@ class MemoryEngine final : public QueueService {
   uint64_t next_queue_id_;                                // guarded by mu_
   uint64_t next_waiter_id_ = 1;                           // guarded by mu_
   bool shutting_down_ = false;                            // guarded by mu_
+  storage::Log* log_ = nullptr;                           // set before serving
 };
 
 }  // namespace spool::engine

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/uuid.h"
+#include "engine/journal_records.h"
 #include "engine/memory_engine.h"
 #include "engine/message_rules.h"
 
@@ -168,14 +169,44 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
     Queue* q = FindLocked(req.queue);
     if (q == nullptr) return done(NotFound());
     now = clock_->Now();
-    q->Tick(now);
+    // The messages join the queue (and become receivable) only once their record is durable.
+    journal::AddMessages record;
+    record.queue_id = q->id();
     for (size_t i = 0; i < payloads.size(); ++i) {
-      if (payloads[i]) q->Add(std::move(payloads[i]), now, delays[i], now);
+      if (!payloads[i]) continue;
+      journal::StoredMessage& m = record.messages.emplace_back();
+      m.seq = q->AllocateSeq();
+      m.payload = *payloads[i];
+      m.enqueued_ms = common::ToEpochMillis(now);
+      m.visible_at_ms = common::ToEpochMillis(now + std::chrono::seconds(delays[i]));
     }
-    ServeWaitersLocked(q, now, &completions);
+    std::string bytes = journal::Encode(record);
+    uint64_t queue_id = q->id();
+    std::vector<uint64_t> seqs;
+    for (const auto& m : record.messages) seqs.push_back(m.seq);
+    auto apply = [this, queue_id, seqs = std::move(seqs), payloads = std::move(payloads),
+                  delays = std::move(delays), now](Completions* c) mutable {
+      auto it = queues_by_id_.find(queue_id);
+      if (it == queues_by_id_.end()) return;  // deleted meanwhile, as replay will find
+      Queue* target = it->second;
+      TimePoint applied = clock_->Now();
+      target->Tick(applied);
+      size_t k = 0;
+      for (size_t i = 0; i < payloads.size(); ++i) {
+        if (!payloads[i]) continue;
+        target->Add(seqs[k++], std::move(payloads[i]), now,
+                    now + std::chrono::seconds(delays[i]), applied);
+      }
+      ServeWaitersLocked(target, applied, c);
+    };
+    auto after = [done = std::move(done), result = std::move(result)](
+                     std::optional<Error> err) mutable {
+      if (err) return done(std::move(*err));
+      done(std::move(result));
+    };
+    CommitLocked(std::move(bytes), std::move(apply), std::move(after), &completions);
   }
   for (auto& c : completions) c();
-  done(std::move(result));
 }
 
 void MemoryEngine::ReceiveMessages(ReceiveRequest req, Callback<ReceiveResult> done) {
@@ -244,6 +275,10 @@ void MemoryEngine::TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, 
     ++m->nonce;
     if (m->receive_count == 1) m->first_receive = now;
     m->received_at = now;
+    if (log_ != nullptr) {
+      JournalLazilyLocked(journal::Encode(journal::Receive{
+          q->id(), m->seq, m->receive_count, common::ToEpochMillis(m->first_receive)}));
+    }
     if (vt > 0) {
       q->MakeInflight(m, now, vt);
     } else {
@@ -268,12 +303,18 @@ bool MemoryEngine::MoveToDeadLetterLocked(Queue* q, Message* m, TimePoint now,
   TimePoint enqueued = m->enqueued;
   int64_t count = m->receive_count;
   TimePoint first = m->first_receive;
+  uint64_t seq = m->seq;
   q->Remove(m);
-  Message* moved = dlq->Add(std::move(payload), enqueued, 0, now);
+  uint64_t new_seq = dlq->AllocateSeq();
+  Message* moved = dlq->Add(new_seq, std::move(payload), enqueued, now, now);
   moved->receive_count = count;
   moved->first_receive = first;
   moved->dead_letter_source_arn =
       std::make_shared<const std::string>(options_.scope.QueueArn(q->name()));
+  if (log_ != nullptr) {
+    JournalLazilyLocked(journal::Encode(
+        journal::MoveMessage{q->id(), seq, dlq->id(), new_seq, *moved->dead_letter_source_arn}));
+  }
   // Waiters on the dead-letter queue are served once the current operation is done with `q`,
   // never re-entrantly.
   uint64_t dlq_id = dlq->id();
@@ -353,10 +394,13 @@ void MemoryEngine::DeleteMessages(HandleRequest req, Callback<BatchResult> done)
   }
   BatchResult result;
   result.entries.reserve(req.entries.size());
+  Completions completions;
+  bool journaled = false;
   {
     std::lock_guard lock(mu_);
     Queue* q = FindLocked(req.queue);
     if (q == nullptr) return done(NotFound());
+    journal::DeleteMessages record{q->id(), {}};
     for (const auto& e : req.entries) {
       EntryStatus& st = result.entries.emplace_back();
       st.id = e.id;
@@ -371,10 +415,24 @@ void MemoryEngine::DeleteMessages(HandleRequest req, Callback<BatchResult> done)
         continue;
       }
       // A stale but genuine handle of a message that still exists deletes it (standard queues).
-      if (Message* m = q->Find(fields->message_seq)) q->Remove(m);
+      if (Message* m = q->Find(fields->message_seq)) {
+        record.seqs.push_back(m->seq);
+        q->Remove(m);
+      }
+    }
+    if (!record.seqs.empty()) {
+      // Removed now so nobody receives it again; acknowledged once the delete is durable.
+      auto after = [done = std::move(done), result = std::move(result)](
+                       std::optional<Error> err) mutable {
+        if (err) return done(std::move(*err));
+        done(std::move(result));
+      };
+      CommitLocked(journal::Encode(record), [](Completions*) {}, std::move(after), &completions);
+      journaled = true;
     }
   }
-  done(std::move(result));
+  for (auto& c : completions) c();
+  if (!journaled) done(std::move(result));
 }
 
 void MemoryEngine::ChangeVisibility(HandleRequest req, Callback<BatchResult> done) {

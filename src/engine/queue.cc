@@ -7,18 +7,18 @@ namespace spool::engine {
 Queue::Queue(uint64_t id, std::string name, QueueConfig cfg, TimePoint now)
     : config(std::move(cfg)), created(now), last_modified(now), id_(id), name_(std::move(name)) {}
 
-Message* Queue::Add(std::shared_ptr<const MessagePayload> payload, TimePoint enqueued,
-                    int64_t delay_s, TimePoint now) {
-  uint64_t seq = next_seq_++;
+Message* Queue::Add(uint64_t seq, std::shared_ptr<const MessagePayload> payload,
+                    TimePoint enqueued, TimePoint visible_at, TimePoint now) {
+  if (seq >= next_seq_) next_seq_ = seq + 1;
   Message& m = messages_[seq];
   m.seq = seq;
   m.payload = std::move(payload);
   m.enqueued = enqueued;
   age_heap_.Push(&m);
-  if (delay_s > 0) {
+  if (visible_at > now) {
     m.state = Message::State::kDelayed;
     ++delayed_count_;
-    m.visible_at = now + std::chrono::seconds(delay_s);
+    m.visible_at = visible_at;
     visible_heap_.Push(&m);
   } else {
     m.state = Message::State::kReady;

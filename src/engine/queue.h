@@ -62,9 +62,17 @@ class Queue {
   uint64_t id() const { return id_; }
   const std::string& name() const { return name_; }
 
-  // Adds a message: ready now, or delayed until now + delay.
-  Message* Add(std::shared_ptr<const MessagePayload> payload, TimePoint enqueued, int64_t delay_s,
-               TimePoint now);
+  // Reserves the sequence number of a message about to be added.
+  uint64_t AllocateSeq() { return next_seq_++; }
+  // Adds a message under `seq` (from AllocateSeq(), or a recovered one): ready when
+  // `visible_at` <= now, else delayed until then.
+  Message* Add(uint64_t seq, std::shared_ptr<const MessagePayload> payload, TimePoint enqueued,
+               TimePoint visible_at, TimePoint now);
+  // Calls fn(const Message&) for every message, in no particular order.
+  template <class Fn>
+  void ForEachMessage(Fn fn) const {
+    for (const auto& [seq, m] : messages_) fn(m);
+  }
   // Moves due delayed/in-flight messages to ready and drops messages past retention.
   void Tick(TimePoint now);
   // The oldest ready message, unlinked from the ready list (caller decides its next state), or

@@ -61,9 +61,12 @@ bool LoadConfigFile(const std::string& path, ServeConfig* c, std::string* error)
     if (k == "listen") {
       auto s = value.value<std::string>();
       if (!s || !ParseListen(*s, &c->listen_host, &c->listen_port)) return bad("\"HOST:PORT\"");
-    } else if (k == "region" || k == "account_id" || k == "public_url" || k == "log_level") {
+    } else if (k == "region" || k == "account_id" || k == "public_url" || k == "log_level" ||
+               k == "data_dir" || k == "fsync") {
       auto s = value.value<std::string>();
       if (!s) return bad("a string");
+      if (k == "data_dir") c->data_dir = *s;
+      if (k == "fsync") c->fsync = *s;
       if (k == "region") c->region = *s;
       if (k == "account_id") c->account_id = *s;
       if (k == "public_url") c->public_url = *s;
@@ -96,6 +99,8 @@ bool LoadEnvironment(ServeConfig* c, std::string* error) {
   if (auto v = get("SPOOL_ACCOUNT_ID")) c->account_id = *v;
   if (auto v = get("SPOOL_PUBLIC_URL")) c->public_url = *v;
   if (auto v = get("SPOOL_LOG_LEVEL")) c->log_level = *v;
+  if (auto v = get("SPOOL_DATA_DIR")) c->data_dir = *v;
+  if (auto v = get("SPOOL_FSYNC")) c->fsync = *v;
   if (auto v = get("SPOOL_THREADS")) {
     unsigned n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
@@ -124,6 +129,14 @@ bool ValidateConfig(const ServeConfig& c, std::string* error) {
                std::isdigit(static_cast<unsigned char>(ch)) || ch == '-';
       })) {
     *error = "region must look like us-east-1, got '" + c.region + "'";
+    return false;
+  }
+  if (c.fsync != "always" && c.fsync != "batch" && c.fsync != "never") {
+    *error = "fsync must be always, batch or never, got '" + c.fsync + "'";
+    return false;
+  }
+  if (!c.in_memory && c.data_dir.empty()) {
+    *error = "a data directory is required (or --in-memory)";
     return false;
   }
   if (!IsLoopbackHost(c.listen_host) && !c.insecure_allow_remote) {

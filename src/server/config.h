@@ -18,6 +18,9 @@ struct ServeConfig {
   unsigned threads = 0;                     // --threads / SPOOL_THREADS / threads (0: per core)
   std::string log_level = "info";           // --log-level / SPOOL_LOG_LEVEL / log_level
   bool insecure_allow_remote = false;       // --insecure-allow-remote
+  std::string data_dir = "spool-data";      // --data-dir / SPOOL_DATA_DIR / data_dir
+  bool in_memory = false;                   // --in-memory: no data directory, nothing durable
+  std::string fsync = "always";             // --fsync / SPOOL_FSYNC / fsync: always|batch|never
 };
 
 // Parses "HOST:PORT", "[IPv6]:PORT" or ":PORT". False on anything else.

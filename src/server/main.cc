@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   std::string config_file, listen, region, account_id, public_url, log_level;
   unsigned threads = 0;
   bool allow_remote = false;
+  std::string data_dir, fsync;
+  bool in_memory = false;
   serve->add_option("--config", config_file, "TOML config file (env SPOOL_CONFIG)");
   serve->add_option("--listen", listen,
                     "Address to listen on, HOST:PORT; port 0 picks a free one "
@@ -31,10 +33,23 @@ int main(int argc, char** argv) {
                     "(env SPOOL_PUBLIC_URL; default: from each request's Host header)");
   serve->add_option("--threads", threads, "I/O threads, 0 = one per core (env SPOOL_THREADS)");
   serve->add_option("--log-level", log_level, "debug, info, warn or error (env SPOOL_LOG_LEVEL)");
+  serve->add_option("--data-dir", data_dir,
+                    "Where queues and messages are stored (env SPOOL_DATA_DIR; ./spool-data)");
+  serve->add_option("--fsync", fsync,
+                    "always: acknowledge only what is on disk (default); batch: sync every "
+                    "10 ms; never: leave it to the OS (env SPOOL_FSYNC)");
+  serve->add_flag("--in-memory", in_memory, "Store nothing: a restart loses every message");
   serve->add_flag("--insecure-allow-remote", allow_remote,
                   "Allow a non-loopback listen address although requests are not authenticated");
 
+  auto* repair = app.add_subcommand(
+      "repair", "Salvage a damaged journal: keep every valid record, drop the damaged ones.");
+  std::string repair_dir = "spool-data";
+  repair->add_option("--data-dir", repair_dir, "The data directory to repair (./spool-data)");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (repair->parsed()) return spool::server::RunRepair(repair_dir);
 
   if (serve->parsed()) {
     ServeConfig config;
@@ -61,6 +76,9 @@ int main(int argc, char** argv) {
     if (serve->count("--threads") > 0) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;
     config.insecure_allow_remote = allow_remote;
+    if (!data_dir.empty()) config.data_dir = data_dir;
+    if (!fsync.empty()) config.fsync = fsync;
+    if (in_memory) config.in_memory = true;
     spool::common::LogLevel level;
     if (!spool::common::ParseLogLevel(config.log_level, &level)) {
       std::fprintf(stderr, "spool: unknown log level '%s'\n", config.log_level.c_str());

@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+#include <chrono>
+#include <memory>
+
 #include <cstdio>
 #include <string>
 
@@ -11,6 +14,8 @@
 #include "common/thread_scheduler.h"
 #include "engine/memory_engine.h"
 #include "http/server.h"
+#include "server/data_dir.h"
+#include "storage/log.h"
 
 namespace spool::server {
 
@@ -32,7 +37,56 @@ int RunServe(const ServeConfig& config) {
   engine::EngineOptions engine_options;
   engine_options.scope.region = config.region;
   engine_options.scope.account_id = config.account_id;
+  std::string error;
+  if (!config.in_memory &&
+      !LoadOrCreateReceiptKey(config.data_dir, &engine_options.receipt_secret, &error)) {
+    std::fprintf(stderr, "spool: %s\n", error.c_str());
+    return 1;
+  }
   engine::MemoryEngine engine(engine_options, &clock, &scheduler);
+
+  // Recovery: replay the journal into the engine before anything is served.
+  std::unique_ptr<storage::Log> log;
+  if (config.in_memory) {
+    Log(LogLevel::kWarn, "in_memory", {{"detail", "nothing is stored; a restart loses every message"}});
+  } else {
+    storage::LogOptions log_options;
+    log_options.dir = JournalDir(config.data_dir);
+    log_options.sync = ParseSyncMode(config.fsync);
+    storage::RecoveryReport report;
+    storage::Status status;
+    std::string replay_error;
+    auto started = std::chrono::steady_clock::now();
+    log = storage::Log::Open(
+        log_options,
+        [&](std::string_view record) {
+          if (replay_error.empty() && !engine.Replay(record, &replay_error)) {
+            Log(LogLevel::kError, "replay_failed", {{"error", replay_error}});
+          }
+        },
+        &report, &status);
+    if (!log || !replay_error.empty()) {
+      std::string why = !log ? status.message : replay_error;
+      Log(LogLevel::kError, "recovery_failed", {{"error", why}});
+      std::fprintf(stderr, "spool: cannot open %s: %s\n", log_options.dir.c_str(), why.c_str());
+      return 1;
+    }
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - started)
+                  .count();
+    Log(LogLevel::kInfo, "recovered",
+        {{"data_dir", config.data_dir},
+         {"records", std::to_string(report.records)},
+         {"segments", std::to_string(report.segments)},
+         {"snapshot", report.snapshot},
+         {"ms", std::to_string(ms)},
+         {"fsync", config.fsync}});
+    if (report.truncated_bytes > 0) {
+      Log(LogLevel::kWarn, "torn_tail_truncated",
+          {{"file", report.truncated_file}, {"bytes", std::to_string(report.truncated_bytes)}});
+    }
+    engine.AttachLog(log.get());
+  }
 
   api::ApiOptions api_options;
   api_options.region = config.region;
@@ -45,7 +99,6 @@ int RunServe(const ServeConfig& config) {
   http_options.port = config.listen_port;
   http_options.threads = config.threads;
   http::Server server(http_options, &dispatcher);
-  std::string error;
   if (!server.Start(&error)) {
     Log(LogLevel::kError, "listen_failed", {{"error", error}});
     std::fprintf(stderr, "spool: %s\n", error.c_str());
@@ -66,6 +119,8 @@ int RunServe(const ServeConfig& config) {
   engine.Shutdown();  // waiting long polls answer now, empty
   server.Stop();      // requests in progress finish, then connections close
   scheduler.Stop();
+  if (log) log->Close();  // everything acknowledged is already durable; this flushes the rest
+  engine.AttachLog(nullptr);
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }
