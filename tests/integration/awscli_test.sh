@@ -56,7 +56,16 @@ finish() {
 trap finish EXIT
 
 # --- start the server ---------------------------------------------------------------------------
-(cd "$WORK" && exec "$SPOOL_BIN" serve --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err") &
+# Hermetic: a fresh working directory (the default data directory lives there) and no SPOOL_*
+# settings from the caller's environment except the log level.
+BIN="$SPOOL_BIN"
+(
+  cd "$WORK"
+  for v in $(compgen -e); do
+    case "$v" in SPOOL_LOG_LEVEL) ;; SPOOL_*) unset "$v" ;; esac
+  done
+  exec "$BIN" serve --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err"
+) &
 SERVER_PID=$!
 ENDPOINT=""
 for _ in $(seq 1 200); do

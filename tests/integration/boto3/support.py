@@ -46,9 +46,14 @@ class SpoolServer:
         self.log_path = os.path.join(workdir, "spool-stderr.log")
         self._log = open(self.log_path, "wb")
         self.stdout_lines = []
+        # Hermetic: a fresh working directory (the default data directory lives there) and no
+        # SPOOL_* settings from the caller's environment except the log level.
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("SPOOL_") or k == "SPOOL_LOG_LEVEL"}
         self.proc = subprocess.Popen(
             [binary, "serve", "--listen", "127.0.0.1:0"],
             cwd=workdir,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=self._log,

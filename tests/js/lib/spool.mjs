@@ -37,8 +37,13 @@ export async function startServer() {
     throw new Error("SPOOL_BIN must be the absolute path of the spool binary");
   }
   const cwd = mkdtempSync(join(tmpdir(), "spool-js-"));
+  // Hermetic: a fresh working directory (the default data directory lives there) and no
+  // SPOOL_* settings from the caller's environment except the log level.
+  const env = Object.fromEntries(Object.entries(process.env)
+    .filter(([k]) => !k.startsWith("SPOOL_") || k === "SPOOL_LOG_LEVEL"));
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd,
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
