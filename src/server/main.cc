@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "server/config.h"
+#include "server/data_dir.h"
 #include "server/serve.h"
 
 int main(int argc, char** argv) {
