@@ -60,9 +60,9 @@ Result<Empty> ValidateTag(const std::string& key, const std::string& value) {
     return MakeError(Errc::kInvalidParameterValue,
                      "Tag value for key '" + key + "' is invalid.");
   }
-  if (key.starts_with("aws:")) {
+  if (key.starts_with("aws:") || value.starts_with("aws:")) {
     return MakeError(Errc::kInvalidParameterValue,
-                     "Tag keys must not start with the reserved prefix aws:.");
+                     "Tag keys and values must not start with the reserved prefix aws:.");
   }
   return Empty{};
 }
@@ -335,7 +335,11 @@ void MemoryEngine::SetQueueAttributes(std::string name, StringPairs attributes,
     if (q == nullptr) return done(NotFound());
     QueueConfig config = q->config;
     result = ApplyAttributes(attributes, AttributeUse::kSet, options_.scope, &config);
-    if (result.ok()) result = CheckRedriveLocked(name, config);
+    // Only a RedrivePolicy being set is checked against its target: a source whose dead-letter
+    // queue was deleted, or now denies it, can still change its other attributes.
+    bool sets_redrive = std::any_of(attributes.begin(), attributes.end(),
+                                    [](const auto& a) { return a.first == "RedrivePolicy"; });
+    if (result.ok() && sets_redrive) result = CheckRedriveLocked(name, config);
     if (result.ok()) {
       q->config = std::move(config);
       TimePoint now = clock_->Now();
