@@ -296,7 +296,11 @@ std::optional<std::string> RenderAttribute(std::string_view name, const QueueCon
     return c.kms_master_key_id;
   }
   if (name == "KmsDataKeyReusePeriodSeconds") {
-    if (c.kms_master_key_id.empty()) return std::nullopt;
+    // Shown with a KMS key, or when set to something other than the default (so that
+    // CreateQueue comparisons and the journal see it).
+    if (c.kms_master_key_id.empty() && c.kms_data_key_reuse_period_seconds == 300) {
+      return std::nullopt;
+    }
     return std::to_string(c.kms_data_key_reuse_period_seconds);
   }
   if (name == "SqsManagedSseEnabled") {

@@ -178,11 +178,13 @@ TEST(QueueConfigTest, PolicyMustBeAJsonObjectAndEmptyRemovesIt) {
   EXPECT_FALSE(RenderAttribute("Policy", c, kScope).has_value());
 }
 
-TEST(QueueConfigTest, KmsAttributesAreRenderedOnlyWithAKey) {
+TEST(QueueConfigTest, KmsReusePeriodIsRenderedWithAKeyOrWhenNotDefault) {
   QueueConfig c;
+  EXPECT_FALSE(RenderAttribute("KmsDataKeyReusePeriodSeconds", c, kScope).has_value());
   ASSERT_TRUE(Apply({{"KmsDataKeyReusePeriodSeconds", "600"}}, &c).ok());
   EXPECT_FALSE(RenderAttribute("KmsMasterKeyId", c, kScope).has_value());
-  EXPECT_FALSE(RenderAttribute("KmsDataKeyReusePeriodSeconds", c, kScope).has_value());
+  // A non-default value must be visible, or CreateQueue comparisons and the journal lose it.
+  EXPECT_EQ(RenderAttribute("KmsDataKeyReusePeriodSeconds", c, kScope), "600");
   ASSERT_TRUE(Apply({{"KmsMasterKeyId", "alias/aws/sqs"}}, &c).ok());
   EXPECT_EQ(RenderAttribute("KmsMasterKeyId", c, kScope), "alias/aws/sqs");
   EXPECT_EQ(RenderAttribute("KmsDataKeyReusePeriodSeconds", c, kScope), "600");
