@@ -15,8 +15,8 @@ class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual int Append(std::string_view data) = 0;
-  virtual int Sync() = 0;                     // fdatasync
-  virtual int Truncate(uint64_t size) = 0;    // cut the file back to `size` bytes
+  virtual int Sync() = 0;                   // fdatasync
+  virtual int Truncate(uint64_t size) = 0;  // cut the file back to `size` bytes
   virtual int Close() = 0;
   virtual uint64_t Size() const = 0;
 };
@@ -42,7 +42,8 @@ FileSystem* PosixFileSystem();
 
 // Wraps another FileSystem and fails writes on demand: after `SetWriteBudget(n)` the next
 // appends succeed until n bytes in total were written, then fail with ENOSPC (writing nothing
-// of the failing call); Sync can be made to fail likewise. For disk-full tests.
+// of the failing call); Sync can be made to fail likewise (WritableFile::Sync and SyncDir return
+// EIO while FailSyncs(true)). Thread-safe. For disk-full tests.
 class FaultyFileSystem final : public FileSystem {
  public:
   explicit FaultyFileSystem(FileSystem* base);
@@ -59,8 +60,9 @@ class FaultyFileSystem final : public FileSystem {
   int TruncateFile(const std::string& path, uint64_t size) override;
   int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) override;
 
+  struct State;  // the budget and switches, shared with every file this opened
+
  private:
-  struct State;
   std::shared_ptr<State> state_;
   FileSystem* base_;
 };

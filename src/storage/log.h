@@ -17,8 +17,11 @@
 // last good length), so nothing half-written is ever replayed; later rounds try again, so
 // service resumes when space returns.
 //
-// Threading: Append(), RequestCheckpoint() and the accessors may be called from any thread.
-// Callbacks run on the committer thread and must not call Close().
+// Threading: Append(), RequestCheckpoint() and the accessors may be called from any thread,
+// also while the caller holds its own locks: they only take the log's internal mutex briefly,
+// and no callback ever runs on the calling thread (except after Close, see Append). Append
+// callbacks run on the committer thread, checkpoint callbacks on the snapshot thread; neither
+// may call Close() nor throw.
 
 #include <chrono>
 #include <cstdint>
@@ -37,6 +40,8 @@ enum class SyncMode {
   kBatch,   // callbacks after write(); fdatasync at most every `batch_interval`
   kNever,   // callbacks after write(); the OS decides when data reaches the disk
 };
+// In every mode the log also syncs at segment rollover (so only the newest segment can ever
+// have a torn tail), when a checkpoint starts a segment, and at Close.
 
 struct LogOptions {
   // Directory of the log; created if missing.
@@ -54,11 +59,14 @@ struct LogOptions {
 
 // What Open() found and did.
 struct RecoveryReport {
-  uint64_t records = 0;         // valid records replayed (snapshot + segments)
-  uint64_t segments = 0;        // segments read
-  std::string snapshot;         // file name of the snapshot used, "" when none
-  uint64_t truncated_bytes = 0; // torn tail cut off the last segment
-  std::string truncated_file;   // which file was cut, "" when none
+  uint64_t records = 0;          // valid records replayed (snapshot + segments)
+  uint64_t segments = 0;         // segments read
+  std::string snapshot;          // file name of the snapshot used, "" when none
+  uint64_t truncated_bytes = 0;  // torn tail cut off the last segment
+  std::string truncated_file;    // which file was cut, "" when none
+  // Snapshots that were damaged or incomplete and skipped in favour of an older one (or of
+  // none), newest first, each as "<file>: <why>". Left on disk for the operator.
+  std::vector<std::string> ignored_snapshots;
 };
 
 struct Status {
@@ -77,7 +85,16 @@ using ReplayFn = std::function<void(std::string_view record)>;
 // as a list of records (the engine captures it under its own lock). After it returns, new
 // appends go to a fresh segment N; the snapshot N is written and made durable in the
 // background, and only then are segments < N and older snapshots deleted.
+//
+// Recovery replays the snapshot, then every record of segments >= N, which includes records
+// appended before fn ran but still queued then (their callbacks had not run). The state fn
+// returns must therefore hold exactly the effects of records whose callbacks have run, or
+// replaying those queued records on top of it must be harmless.
 using SnapshotFn = std::function<std::vector<std::string>()>;
+// Learns how a checkpoint ended: OK once the snapshot is durable (older files are then removed,
+// best effort), or why it failed or was refused. Runs on the snapshot thread, or on the calling
+// thread when the request is refused at once.
+using CheckpointCallback = std::function<void(const Status&)>;
 
 class Log {
  public:
@@ -86,7 +103,10 @@ class Log {
   // valid record in order. A torn or corrupt tail of the LAST segment is truncated and
   // reported. Corruption anywhere else (a bad record in the middle of a segment or in an older
   // segment, a missing segment in the sequence) fails Open with a message naming file and
-  // offset and saying to run repair; nothing is changed on disk then.
+  // offset and saying to run repair; nothing is changed on disk then. Records are replayed
+  // while files are read: when Open fails, discard whatever `replay` received. Appends always
+  // go to a new segment, so a file written by an older format version is never extended.
+  // `report` and `status` may be null.
   static std::unique_ptr<Log> Open(const LogOptions& options, const ReplayFn& replay,
                                    RecoveryReport* report, Status* status);
 
@@ -101,13 +121,18 @@ class Log {
   Log& operator=(const Log&) = delete;
 
   // Queues a record; `done` (may be empty) runs once the record is written per SyncMode, or
-  // failed. Records larger than 64 MiB are refused (done gets an error at once).
+  // failed. Records larger than 64 MiB are refused: `done` gets an error on the committer
+  // thread, in its place among the other callbacks. After Close, `done` gets an error at once
+  // on the calling thread.
   void Append(std::string record, AppendCallback done);
   // Asks the committer to take a snapshot (via `fn`) at the next gap between rounds.
-  // At most one snapshot is in progress; a request while one runs is ignored.
+  // At most one snapshot is in progress; a request while one is requested or runs is ignored
+  // (`done`, if given, learns that at once).
   void RequestCheckpoint(SnapshotFn fn);
-  // Flushes what is queued, waits for callbacks and any snapshot in progress, stops the
-  // committer and releases LOCK. Idempotent.
+  void RequestCheckpoint(SnapshotFn fn, CheckpointCallback done);
+  // Flushes what is queued, waits for callbacks and any snapshot in progress, syncs (in every
+  // SyncMode), stops the committer and releases LOCK. A checkpoint requested but not started
+  // yet is dropped. Idempotent; safe to call from several threads.
   void Close();
 
   // Bytes in live segments (everything recovery would read after the snapshot).

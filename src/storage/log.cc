@@ -1,0 +1,456 @@
+// Log: Open, the committer thread (group commit, rollover, failed-round cleanup), checkpoints
+// and Close. Recovery lives in recovery.cc, file mechanics in log_files.cc.
+
+#include "storage/log.h"
+
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "common/log.h"
+#include "storage/log_files.h"
+#include "storage/log_format.h"
+#include "storage/recovery.h"
+
+namespace spool::storage {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using common::LogLevel;
+
+struct Pending {
+  std::string record;
+  AppendCallback done;
+  bool refused = false;  // over the size limit: failed in its place among the callbacks
+};
+
+// The log whose committer or snapshot thread this is, so Close can refuse to be called there.
+thread_local const void* log_thread_of = nullptr;
+
+Status Refusal(const Pending& p) {
+  return Status::Error("a record of " + std::to_string(p.record.size()) +
+                       " bytes exceeds the 64 MiB limit");
+}
+
+}  // namespace
+
+struct Log::Impl {
+  explicit Impl(const LogOptions& o) : options(o), fs(o.fs != nullptr ? o.fs : PosixFileSystem()) {}
+
+  // Set by Open, then immutable.
+  const LogOptions options;
+  FileSystem* const fs;
+  std::unique_ptr<WritableFile> lock_file;
+
+  std::mutex mu;
+  std::condition_variable work_cv;     // the committer waits here for work
+  std::deque<Pending> queue;           // guarded by mu
+  bool closing = false;                // guarded by mu
+  bool checkpoint_requested = false;   // guarded by mu
+  bool checkpoint_busy = false;        // guarded by mu; from request until the snapshot ends
+  SnapshotFn checkpoint_fn;            // guarded by mu
+  CheckpointCallback checkpoint_done;  // guarded by mu
+  std::map<uint64_t, uint64_t> segment_sizes;  // guarded by mu; live segments
+  uint64_t snapshot_size = 0;                  // guarded by mu
+
+  // Owned by the committer thread once it runs (by Open before, by Close after).
+  std::unique_ptr<WritableFile> segment;
+  uint64_t segment_seq = 0;
+  uint64_t good_size = 0;  // bytes of the segment that hold whole, successful rounds
+  bool needs_cut = false;  // bytes of a failed round may still follow good_size
+  bool unsynced = false;   // written since the last successful fdatasync
+  bool sync_failing = false;
+  Clock::time_point last_sync;
+  std::vector<Pending> round;
+  std::string buffer;
+
+  // The snapshot thread writes one snapshot at a time, handed over by the committer.
+  struct SnapshotJob {
+    uint64_t sequence = 0;
+    std::vector<std::string> records;
+    CheckpointCallback done;
+  };
+  std::condition_variable snapshot_cv;      // the snapshot thread waits here for a job
+  std::optional<SnapshotJob> snapshot_job;  // guarded by mu
+  bool snapshot_stop = false;               // guarded by mu; set by Close once the committer ended
+
+  std::thread committer;
+  std::thread snapshotter;
+  std::once_flag close_once;
+
+  void Run();
+  void TakeRound();
+  void WriteRound();
+  Status PrepareSegment(bool roll);
+  Status Roll();
+  void CutBack();
+  void SyncNow();
+  void Checkpoint(SnapshotFn fn, CheckpointCallback done);
+  void SnapshotLoop();
+  void WriteSnapshot(SnapshotJob job);
+  void FinishCheckpoint(const CheckpointCallback& done, const Status& status);
+  std::string SegmentName() const { return format::SegmentFileName(segment_seq); }
+};
+
+void Log::Impl::Run() {
+  log_thread_of = this;
+  std::unique_lock lock(mu);
+  for (;;) {
+    if (checkpoint_requested) {
+      checkpoint_requested = false;
+      SnapshotFn fn = std::move(checkpoint_fn);
+      CheckpointCallback done = std::move(checkpoint_done);
+      const bool dropped = closing;
+      lock.unlock();
+      if (dropped) {
+        FinishCheckpoint(done, Status::Error("the log was closed before the checkpoint began"));
+      } else {
+        Checkpoint(std::move(fn), std::move(done));
+      }
+      lock.lock();
+      continue;
+    }
+    if (!queue.empty()) {
+      TakeRound();
+      lock.unlock();
+      WriteRound();
+      lock.lock();
+      continue;
+    }
+    if (closing) break;
+    if (options.sync == SyncMode::kBatch && unsynced) {
+      const Clock::time_point deadline = last_sync + options.batch_interval;
+      if (Clock::now() >= deadline) {
+        lock.unlock();
+        SyncNow();
+        lock.lock();
+      } else {
+        work_cv.wait_until(lock, deadline);
+      }
+    } else {
+      work_cv.wait(lock);
+    }
+  }
+  lock.unlock();
+  if (unsynced) SyncNow();
+}
+
+// Called with mu held: moves up to max_round_bytes of queued records (at least one) into round.
+void Log::Impl::TakeRound() {
+  uint64_t bytes = 0;
+  while (!queue.empty()) {
+    const uint64_t size = queue.front().record.size() + format::kFrameHeaderSize;
+    if (!round.empty() && bytes + size > options.max_round_bytes) break;
+    bytes += size;
+    round.push_back(std::move(queue.front()));
+    queue.pop_front();
+  }
+}
+
+void Log::Impl::WriteRound() {
+  Status status = PrepareSegment(/*roll=*/false);
+  buffer.clear();
+  if (status.ok) {
+    for (const Pending& p : round) {
+      if (!p.refused) format::AppendFrame(format::FrameType::kRecord, p.record, &buffer);
+    }
+  }
+  if (status.ok && !buffer.empty()) {
+    if (int err = segment->Append(buffer)) {
+      CutBack();
+      status = IoError("cannot write to " + SegmentName(), err);
+    } else if (options.sync == SyncMode::kAlways) {
+      if (int sync_err = segment->Sync()) {
+        CutBack();
+        status = IoError("cannot sync " + SegmentName(), sync_err);
+      } else {
+        last_sync = Clock::now();
+      }
+    } else {
+      unsynced = true;
+    }
+    if (status.ok) {
+      good_size += buffer.size();
+      std::lock_guard lock(mu);
+      segment_sizes[segment_seq] = good_size;
+    }
+  }
+  for (Pending& p : round) {
+    if (p.done) p.done(p.refused ? Refusal(p) : status);
+  }
+  round.clear();
+  if (buffer.capacity() > 2 * options.max_round_bytes) std::string().swap(buffer);
+  if (options.sync == SyncMode::kBatch && unsynced &&
+      Clock::now() - last_sync >= options.batch_interval) {
+    SyncNow();
+  }
+}
+
+// Cuts a failed round off the segment. If that fails too, the next round retries before
+// writing, so no record is ever written after the bytes of a failed round.
+void Log::Impl::CutBack() {
+  if (segment->Truncate(good_size) != 0) {
+    needs_cut = true;
+    return;
+  }
+  needs_cut = false;
+  segment->Sync();  // best effort: make the cut durable too
+}
+
+Status Log::Impl::PrepareSegment(bool roll) {
+  if (needs_cut) {
+    if (int err = segment->Truncate(good_size)) {
+      return IoError("cannot cut " + SegmentName() + " back to " + std::to_string(good_size) +
+                         " bytes after a failed write",
+                     err);
+    }
+    needs_cut = false;
+  }
+  if (roll || good_size >= options.segment_bytes) return Roll();
+  return Status::Ok();
+}
+
+// Closes the current segment (synced, so only the newest segment can have a torn tail) and
+// starts the next one.
+Status Log::Impl::Roll() {
+  if (unsynced) {
+    if (int err = segment->Sync()) return IoError("cannot sync " + SegmentName(), err);
+    unsynced = false;
+    last_sync = Clock::now();
+  }
+  std::unique_ptr<WritableFile> next;
+  if (Status s = CreateSegment(fs, options.dir, segment_seq + 1, &next); !s.ok) return s;
+  segment->Close();
+  segment = std::move(next);
+  ++segment_seq;
+  good_size = segment->Size();
+  std::lock_guard lock(mu);
+  segment_sizes[segment_seq] = good_size;
+  return Status::Ok();
+}
+
+void Log::Impl::SyncNow() {
+  if (int err = segment->Sync()) {
+    if (!sync_failing) {
+      common::Log(LogLevel::kError, "log_sync_failed",
+                  {{"file", JoinPath(options.dir, SegmentName())}, {"error", std::strerror(err)}});
+    }
+    sync_failing = true;
+    last_sync = Clock::now();  // retry after another interval, not in a busy loop
+    return;
+  }
+  if (sync_failing) {
+    common::Log(LogLevel::kInfo, "log_sync_recovered",
+                {{"file", JoinPath(options.dir, SegmentName())}});
+  }
+  sync_failing = false;
+  unsynced = false;
+  last_sync = Clock::now();
+}
+
+void Log::Impl::Checkpoint(SnapshotFn fn, CheckpointCallback done) {
+  std::vector<std::string> records = fn();
+  // A segment holding no record yet can start the snapshot itself.
+  const bool empty = good_size == format::kFileHeaderSize && !needs_cut;
+  if (Status s = PrepareSegment(/*roll=*/!empty); !s.ok) {
+    FinishCheckpoint(done, s);
+    return;
+  }
+  {
+    std::lock_guard lock(mu);
+    snapshot_job = SnapshotJob{segment_seq, std::move(records), std::move(done)};
+  }
+  snapshot_cv.notify_one();
+}
+
+void Log::Impl::SnapshotLoop() {
+  log_thread_of = this;
+  std::unique_lock lock(mu);
+  for (;;) {
+    if (snapshot_job) {
+      SnapshotJob job = std::move(*snapshot_job);
+      snapshot_job.reset();
+      lock.unlock();
+      WriteSnapshot(std::move(job));
+      lock.lock();
+      continue;
+    }
+    if (snapshot_stop) return;
+    snapshot_cv.wait(lock);
+  }
+}
+
+void Log::Impl::WriteSnapshot(SnapshotJob job) {
+  const uint64_t sequence = job.sequence;
+  uint64_t bytes = 0;
+  Status status;
+  {
+    SnapshotWriter writer(fs, options.dir, sequence);
+    status = writer.Open();
+    for (const std::string& record : job.records) {
+      if (!status.ok) break;
+      status = writer.Add(record);
+    }
+    if (status.ok) status = writer.Finish(&bytes);
+  }
+  std::vector<std::string>().swap(job.records);
+  if (status.ok) {
+    {
+      std::lock_guard lock(mu);
+      snapshot_size = bytes;
+      segment_sizes.erase(segment_sizes.begin(), segment_sizes.lower_bound(sequence));
+    }
+    if (Status removed = RemoveObsolete(fs, options.dir, sequence); !removed.ok) {
+      common::Log(LogLevel::kWarn, "log_cleanup_failed", {{"error", removed.message}});
+    }
+  } else {
+    common::Log(LogLevel::kError, "checkpoint_failed", {{"error", status.message}});
+  }
+  FinishCheckpoint(job.done, status);
+}
+
+// Ends a checkpoint: the next request is accepted from here on, also from inside `done`.
+void Log::Impl::FinishCheckpoint(const CheckpointCallback& done, const Status& status) {
+  {
+    std::lock_guard lock(mu);
+    checkpoint_busy = false;
+  }
+  if (done) done(status);
+}
+
+Log::Log(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Log::~Log() { Close(); }
+
+std::unique_ptr<Log> Log::Open(const LogOptions& options, const ReplayFn& replay,
+                               RecoveryReport* report, Status* status) {
+  RecoveryReport local_report;
+  Status local_status;
+  if (report == nullptr) report = &local_report;
+  if (status == nullptr) status = &local_status;
+  *report = RecoveryReport{};
+  if (options.dir.empty()) {
+    *status = Status::Error("no log directory given");
+    return nullptr;
+  }
+  auto impl = std::make_unique<Impl>(options);
+  FileSystem* fs = impl->fs;
+  const std::string& dir = options.dir;
+  if (int err = fs->CreateDir(dir)) {
+    *status = IoError("cannot create log directory " + dir, err);
+    return nullptr;
+  }
+  if (Status s = LockLogDir(fs, dir, &impl->lock_file); !s.ok) {
+    *status = s;
+    return nullptr;
+  }
+
+  const ReplayFn ignore = [](std::string_view) {};
+  RecoveredLog recovered;
+  if (Status s = RecoverLog(fs, dir, replay ? replay : ignore, report, &recovered); !s.ok) {
+    *status = s;
+    return nullptr;
+  }
+  if (report->truncated_bytes > 0) {
+    common::Log(LogLevel::kWarn, "log_torn_tail_truncated",
+                {{"file", JoinPath(dir, report->truncated_file)},
+                 {"bytes", std::to_string(report->truncated_bytes)}});
+  }
+  for (const std::string& ignored : report->ignored_snapshots) {
+    common::Log(LogLevel::kWarn, "log_snapshot_ignored", {{"snapshot", ignored}});
+  }
+  if (Status s = CreateSegment(fs, dir, recovered.next_segment, &impl->segment); !s.ok) {
+    *status = s;
+    return nullptr;
+  }
+  impl->segment_seq = recovered.next_segment;
+  impl->good_size = impl->segment->Size();
+  impl->segment_sizes = std::move(recovered.segment_sizes);
+  impl->segment_sizes[impl->segment_seq] = impl->good_size;
+  impl->snapshot_size = recovered.snapshot_bytes;
+  impl->last_sync = Clock::now();
+  impl->committer = std::thread(&Impl::Run, impl.get());
+  impl->snapshotter = std::thread(&Impl::SnapshotLoop, impl.get());
+  *status = Status::Ok();
+  return std::unique_ptr<Log>(new Log(std::move(impl)));
+}
+
+void Log::Append(std::string record, AppendCallback done) {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.mu);
+  if (d.closing) {
+    lock.unlock();
+    if (done) done(Status::Error("the log is closed"));
+    return;
+  }
+  const bool refused = record.size() > format::kMaxRecordSize;
+  const bool wake = d.queue.empty();
+  d.queue.push_back({std::move(record), std::move(done), refused});
+  lock.unlock();
+  if (wake) d.work_cv.notify_one();
+}
+
+void Log::RequestCheckpoint(SnapshotFn fn) { RequestCheckpoint(std::move(fn), nullptr); }
+
+void Log::RequestCheckpoint(SnapshotFn fn, CheckpointCallback done) {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.mu);
+  if (d.closing || d.checkpoint_busy) {
+    const bool closing = d.closing;
+    lock.unlock();
+    if (done) {
+      done(Status::Error(closing ? "the log is closed" : "a checkpoint is already in progress"));
+    }
+    return;
+  }
+  d.checkpoint_busy = true;
+  d.checkpoint_requested = true;
+  d.checkpoint_fn = std::move(fn);
+  d.checkpoint_done = std::move(done);
+  lock.unlock();
+  d.work_cv.notify_one();
+}
+
+void Log::Close() {
+  Impl& d = *impl_;
+  if (log_thread_of == &d) {
+    std::fprintf(stderr, "storage::Log::Close called from a log callback\n");
+    std::abort();
+  }
+  std::call_once(d.close_once, [&d] {
+    {
+      std::lock_guard lock(d.mu);
+      d.closing = true;
+    }
+    d.work_cv.notify_one();
+    d.committer.join();
+    {
+      std::lock_guard lock(d.mu);
+      d.snapshot_stop = true;
+    }
+    d.snapshot_cv.notify_one();
+    d.snapshotter.join();
+    if (d.segment) d.segment->Close();
+    d.lock_file.reset();
+  });
+}
+
+uint64_t Log::segment_bytes() const {
+  std::lock_guard lock(impl_->mu);
+  uint64_t total = 0;
+  for (const auto& [sequence, size] : impl_->segment_sizes) total += size;
+  return total;
+}
+
+uint64_t Log::snapshot_bytes() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->snapshot_size;
+}
+
+}  // namespace spool::storage
