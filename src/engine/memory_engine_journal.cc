@@ -150,6 +150,14 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
         if constexpr (std::is_same_v<T, journal::CreateQueue>) {
           QueueConfig config;
           if (!(ok = config_of(r.attributes, &config))) return;
+          if (Queue* same = find(r.queue_id)) {
+            // Already known (a create journaled while a snapshot was taken is in both the
+            // snapshot and the segment after it): keep its messages, take the configuration.
+            same->config = std::move(config);
+            same->last_modified = FromEpochMillis(r.last_modified_ms);
+            same->tags = std::move(r.tags);
+            return;
+          }
           if (auto old = queues_.find(r.name); old != queues_.end()) {
             queues_by_id_.erase(old->second->id());
             queues_.erase(old);

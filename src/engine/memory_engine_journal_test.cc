@@ -163,6 +163,21 @@ TEST_F(JournalTest, ReplayOfIndividualRecordsFollowsTheirOrder) {
   EXPECT_TRUE(missing());
 }
 
+TEST_F(JournalTest, ReplayingAStateChangeTwiceIsHarmless) {
+  // Records appended while a snapshot is taken land in the snapshot and after it.
+  auto e = NewEngine();
+  Create(*e, "q");
+  Send(*e, "q", "keep");
+  auto snapshot = e->SnapshotRecords();
+  auto r = NewEngine();
+  std::string error;
+  for (const auto& rec : snapshot) ASSERT_TRUE(r->Replay(rec, &error)) << error;
+  for (const auto& rec : snapshot) ASSERT_TRUE(r->Replay(rec, &error)) << error;
+  EXPECT_EQ(Attr(*r, "q", "ApproximateNumberOfMessages"), "1");
+  ASSERT_TRUE(r->Replay(snapshot.at(0), &error));  // the CreateQueue record alone
+  EXPECT_EQ(Attr(*r, "q", "ApproximateNumberOfMessages"), "1");
+}
+
 TEST_F(JournalTest, MalformedRecordIsReportedNotApplied) {
   auto r = NewEngine();
   std::string error;
