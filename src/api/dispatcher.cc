@@ -55,7 +55,8 @@ void Dispatcher::HandleJson(const CallPtr& call, http::Request& request) {
   std::string error;
   call->reader = protocol::MakeJsonReader(request.body, &error);
   if (!call->reader) {
-    return call->FailAws(protocol::AwsError::kSerialization, "The request body is not valid JSON: " + error);
+    return call->FailAws(protocol::AwsError::kSerialization,
+                         "The request body is not valid JSON: " + error);
   }
   Run(call);
 }

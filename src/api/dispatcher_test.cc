@@ -88,15 +88,17 @@ TEST_F(DispatcherTest, JsonRoundTripSendReceiveDelete) {
   EXPECT_NE(s.body.find(R"("MD5OfMessageBody":"5d41402abc4b2a76b9719d911017c592")"),
             std::string::npos)
       << s.body;
-  auto rcv = Json("ReceiveMessage",
-                  R"({"QueueUrl":"http://127.0.0.1:9324/000000000000/q1","AttributeNames":["All"]})");
+  auto rcv =
+      Json("ReceiveMessage",
+           R"({"QueueUrl":"http://127.0.0.1:9324/000000000000/q1","AttributeNames":["All"]})");
   ASSERT_EQ(rcv.status, 200) << rcv.body;
   EXPECT_NE(rcv.body.find(R"("Body":"hello")"), std::string::npos) << rcv.body;
   EXPECT_NE(rcv.body.find(R"("ApproximateReceiveCount":"1")"), std::string::npos) << rcv.body;
   std::string handle = Extract(rcv.body, R"re("ReceiptHandle":"([^"]+)")re");
   ASSERT_FALSE(handle.empty());
   auto d = Json("DeleteMessage", R"({"QueueUrl":"http://127.0.0.1:9324/000000000000/q1",)"
-                                 R"("ReceiptHandle":")" + handle + R"("})");
+                                 R"("ReceiptHandle":")" +
+                                     handle + R"("})");
   EXPECT_EQ(d.status, 200) << d.body;
   EXPECT_EQ(d.body, "{}");
 }
@@ -128,8 +130,9 @@ TEST_F(DispatcherTest, MalformedJsonIsAnErrorNotACrash) {
 
 TEST_F(DispatcherTest, WrongJsonTypeIsInvalidParameterValue) {
   Json("CreateQueue", R"({"QueueName":"q2"})");
-  auto r = Json("ReceiveMessage",
-                R"({"QueueUrl":"http://127.0.0.1:9324/000000000000/q2","MaxNumberOfMessages":"x"})");
+  auto r =
+      Json("ReceiveMessage",
+           R"({"QueueUrl":"http://127.0.0.1:9324/000000000000/q2","MaxNumberOfMessages":"x"})");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(Header(r, "x-amzn-query-error"), "InvalidParameterValue;Sender") << r.body;
 }
@@ -183,9 +186,10 @@ TEST_F(DispatcherTest, EmptyBatchIsEmptyBatchRequest) {
 
 TEST_F(DispatcherTest, ReceiveFiltersMessageAttributesAndDigestsTheSubset) {
   Json("CreateQueue", R"({"QueueName":"attrs"})");
-  auto s = Json("SendMessage", R"({"QueueUrl":"/000000000000/attrs","MessageBody":"b",)"
-                               R"("MessageAttributes":{"City":{"DataType":"String","StringValue":"Any City"},)"
-                               R"("Population":{"DataType":"Number","StringValue":"1250800"}}})");
+  auto s = Json("SendMessage",
+                R"({"QueueUrl":"/000000000000/attrs","MessageBody":"b",)"
+                R"("MessageAttributes":{"City":{"DataType":"String","StringValue":"Any City"},)"
+                R"("Population":{"DataType":"Number","StringValue":"1250800"}}})");
   ASSERT_EQ(s.status, 200) << s.body;
   auto r = Json("ReceiveMessage",
                 R"({"QueueUrl":"/000000000000/attrs","MessageAttributeNames":["City"]})");

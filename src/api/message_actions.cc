@@ -124,8 +124,7 @@ void WriteMessage(protocol::Writer& w, const engine::ReceivedMessage& m,
   for (const auto& [name, value] : p.system_attributes) add(name, value.string_value);
   if (!m.dead_letter_source_arn.empty()) add("DeadLetterQueueSourceArn", m.dead_letter_source_arn);
   if (!system.empty()) {
-    std::vector<std::pair<std::string_view, std::string_view>> views(system.begin(),
-                                                                     system.end());
+    std::vector<std::pair<std::string_view, std::string_view>> views(system.begin(), system.end());
     w.StringMap("Attributes", "Attribute", views);
   }
 

@@ -49,9 +49,9 @@ void DeleteQueue(const CallPtr& call) {
   auto queue = call->RequireQueue();
   if (!queue) return;
   call->service->DeleteQueue(*queue, OnSuccess<engine::Empty>(call, [call](engine::Empty) {
-                               auto w = call->NewWriter(false);
-                               call->Reply(*w);
-                             }));
+    auto w = call->NewWriter(false);
+    call->Reply(*w);
+  }));
 }
 
 void GetQueueUrl(const CallPtr& call) {
@@ -63,7 +63,8 @@ void GetQueueUrl(const CallPtr& call) {
     return call->FailAws(protocol::AwsError::kNonExistentQueue,
                          "The specified queue does not exist.");
   }
-  call->service->LookupQueue(*name, OnSuccess<engine::Empty>(call, [call, n = *name](engine::Empty) {
+  call->service->LookupQueue(*name,
+                             OnSuccess<engine::Empty>(call, [call, n = *name](engine::Empty) {
                                auto w = call->NewWriter(true);
                                w->String("QueueUrl", "QueueUrl", call->QueueUrl(n));
                                call->Reply(*w);
@@ -128,9 +129,9 @@ void PurgeQueue(const CallPtr& call) {
   auto queue = call->RequireQueue();
   if (!queue) return;
   call->service->PurgeQueue(*queue, OnSuccess<engine::Empty>(call, [call](engine::Empty) {
-                              auto w = call->NewWriter(false);
-                              call->Reply(*w);
-                            }));
+    auto w = call->NewWriter(false);
+    call->Reply(*w);
+  }));
 }
 
 }  // namespace spool::api

@@ -16,9 +16,7 @@ class Out {
     }
     s_->push_back(static_cast<char>(v));
   }
-  void I64(int64_t v) {
-    U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63));
-  }
+  void I64(int64_t v) { U64((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
   void Str(std::string_view v) {
     U64(v.size());
     s_->append(v);
@@ -144,14 +142,14 @@ constexpr uint8_t kHasAttributesMd5 = 1;
 constexpr uint8_t kHasSystemMd5 = 2;
 
 void EncodeMessage(Out& o, const StoredMessage& m) {
-  const MessagePayload& p = m.payload;
+  const MessagePayload& p = *m.payload;
   o.U64(m.seq);
   o.Str(p.message_id);
   o.Str(p.body);
   o.Attributes(p.attributes);
   o.Attributes(p.system_attributes);
-  uint8_t flags = (p.md5_attributes ? kHasAttributesMd5 : 0) |
-                  (p.md5_system_attributes ? kHasSystemMd5 : 0);
+  uint8_t flags =
+      (p.md5_attributes ? kHasAttributesMd5 : 0) | (p.md5_system_attributes ? kHasSystemMd5 : 0);
   o.U8(flags);
   o.Raw(p.md5_body.data(), 16);
   if (p.md5_attributes) o.Raw(p.md5_attributes->data(), 16);
@@ -168,7 +166,9 @@ void EncodeMessage(Out& o, const StoredMessage& m) {
 
 StoredMessage DecodeMessage(In& in) {
   StoredMessage m;
-  MessagePayload& p = m.payload;
+  auto payload = std::make_shared<MessagePayload>();
+  MessagePayload& p = *payload;
+  m.payload = payload;
   m.seq = in.U64();
   p.message_id = in.Str();
   p.body = in.Str();

@@ -23,9 +23,7 @@ uint64_t RandomQueueIdBase() {
   return (v >> 16) << 16;  // leaves room to count up
 }
 
-Error NotFound() {
-  return MakeError(Errc::kQueueNotFound, "The specified queue does not exist.");
-}
+Error NotFound() { return MakeError(Errc::kQueueNotFound, "The specified queue does not exist."); }
 
 // Finishes `done` with Empty or the error of a failed commit.
 std::function<void(std::optional<Error>)> Acknowledge(Callback<Empty> done) {
@@ -49,16 +47,15 @@ Result<Empty> ValidateTag(const std::string& key, const std::string& value) {
   auto allowed = [](const std::string& s) {
     return std::all_of(s.begin(), s.end(), [](char c) {
       auto u = static_cast<unsigned char>(c);
-      return u >= 0x80 || std::isalnum(u) || std::string_view(" _.:/=+-@").find(c) !=
-                                                  std::string_view::npos;
+      return u >= 0x80 || std::isalnum(u) ||
+             std::string_view(" _.:/=+-@").find(c) != std::string_view::npos;
     });
   };
   if (key.empty() || key.size() > 128 || !allowed(key)) {
     return MakeError(Errc::kInvalidParameterValue, "Tag key '" + key + "' is invalid.");
   }
   if (value.size() > 256 || !allowed(value)) {
-    return MakeError(Errc::kInvalidParameterValue,
-                     "Tag value for key '" + key + "' is invalid.");
+    return MakeError(Errc::kInvalidParameterValue, "Tag value for key '" + key + "' is invalid.");
   }
   if (key.starts_with("aws:") || value.starts_with("aws:")) {
     return MakeError(Errc::kInvalidParameterValue,
@@ -73,7 +70,8 @@ Result<Empty> MergeTags(const StringPairs& tags, const std::string& queue, Strin
   for (const auto& [k, v] : tags) {
     auto r = ValidateTag(k, v);
     if (!r.ok()) return r;
-    auto it = std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == k; });
+    auto it =
+        std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == k; });
     if (it != merged.end()) {
       it->second = v;
     } else {
@@ -195,8 +193,8 @@ void MemoryEngine::CreateQueue(CreateQueueRequest req, Callback<Empty> done) {
       record.tags = q->tags;
       queues_by_id_[q->id()] = q.get();
       queues_.emplace(req.name, std::move(q));
-      CommitLocked(journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)),
-                   &completions);
+      CommitLocked(
+          journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
       journaled = true;
     }
   }
@@ -217,8 +215,9 @@ void MemoryEngine::DeleteQueue(std::string name, Callback<Empty> done) {
     queues_by_id_.erase(id);
     deleted_at_[name] = clock_->Now();
     queues_.erase(it);
-    CommitLocked(journal::Encode(journal::DeleteQueue{id}), [](Completions*) {},
-                 Acknowledge(std::move(done)), &completions);
+    CommitLocked(
+        journal::Encode(journal::DeleteQueue{id}), [](Completions*) {},
+        Acknowledge(std::move(done)), &completions);
   }
   for (auto& c : completions) c();
 }
@@ -347,8 +346,8 @@ void MemoryEngine::SetQueueAttributes(std::string name, StringPairs attributes,
       q->Tick(now);  // a shorter retention applies to stored messages at once
       journal::SetAttributes record{q->id(), common::ToEpochMillis(now),
                                     RenderAll(q->config, options_.scope)};
-      CommitLocked(journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)),
-                   &completions);
+      CommitLocked(
+          journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
     }
   }
   for (auto& c : completions) c();
@@ -364,9 +363,8 @@ void MemoryEngine::PurgeQueue(std::string name, Callback<Empty> done) {
     if (q == nullptr) return done(NotFound());
     TimePoint now = clock_->Now();
     if (q->last_purge && now < *q->last_purge + options_.purge_cooldown) {
-      result = MakeError(Errc::kPurgeInProgress,
-                         "Only one PurgeQueue operation on " + name +
-                             " is allowed every 60 seconds.");
+      result = MakeError(Errc::kPurgeInProgress, "Only one PurgeQueue operation on " + name +
+                                                     " is allowed every 60 seconds.");
     } else {
       q->last_purge = now;
       uint64_t id = q->id();
@@ -393,8 +391,9 @@ void MemoryEngine::TagQueue(std::string name, StringPairs tags, Callback<Empty> 
     if (q == nullptr) return done(NotFound());
     result = MergeTags(tags, name, &q->tags);
     if (result.ok()) {
-      CommitLocked(journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
-                   Acknowledge(std::move(done)), &completions);
+      CommitLocked(
+          journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+          Acknowledge(std::move(done)), &completions);
     }
   }
   for (auto& c : completions) c();
@@ -411,8 +410,9 @@ void MemoryEngine::UntagQueue(std::string name, std::vector<std::string> keys,
     std::erase_if(q->tags, [&](const auto& p) {
       return std::find(keys.begin(), keys.end(), p.first) != keys.end();
     });
-    CommitLocked(journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
-                 Acknowledge(std::move(done)), &completions);
+    CommitLocked(
+        journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+        Acknowledge(std::move(done)), &completions);
   }
   for (auto& c : completions) c();
 }

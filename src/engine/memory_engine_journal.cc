@@ -50,8 +50,8 @@ void MemoryEngine::CommitLocked(std::string record, ApplyFn apply, AfterFn after
     if (after) completions->push_back([after = std::move(after)] { after(std::nullopt); });
     return;
   }
-  log_->Append(std::move(record), [this, apply = std::move(apply), after = std::move(after)](
-                                      const storage::Status& status) {
+  log_->Append(std::move(record), [this, apply = std::move(apply),
+                                   after = std::move(after)](const storage::Status& status) {
     if (!status.ok) {
       if (after) {
         after(MakeError(Errc::kInternal,
@@ -88,39 +88,43 @@ void MemoryEngine::MaybeCheckpoint() {
 }
 
 std::vector<std::string> MemoryEngine::SnapshotRecords() {
-  std::vector<std::string> out;
-  std::lock_guard lock(mu_);
-  TimePoint now = clock_->Now();
-  for (const auto& [name, q] : queues_) {
-    q->Tick(now);
-    journal::CreateQueue create;
-    create.queue_id = q->id();
-    create.name = name;
-    create.created_ms = ToEpochMillis(q->created);
-    create.last_modified_ms = ToEpochMillis(q->last_modified);
-    create.attributes = RenderConfig(q->config, options_.scope);
-    create.tags = q->tags;
-    out.push_back(journal::Encode(create));
-    journal::AddMessages add;
-    add.queue_id = q->id();
-    auto flush = [&] {
-      if (add.messages.empty()) return;
-      out.push_back(journal::Encode(add));
-      add.messages.clear();
-    };
-    q->ForEachMessage([&](const Message& m) {
-      journal::StoredMessage& s = add.messages.emplace_back();
-      s.seq = m.seq;
-      s.payload = *m.payload;
-      s.enqueued_ms = ToEpochMillis(m.enqueued);
-      s.visible_at_ms = m.state == Message::State::kDelayed ? ToEpochMillis(m.visible_at) : 0;
-      s.receive_count = m.receive_count;
-      s.first_receive_ms = ToEpochMillis(m.first_receive);
-      if (m.dead_letter_source_arn) s.dead_letter_source_arn = *m.dead_letter_source_arn;
-      if (add.messages.size() == kSnapshotChunk) flush();
-    });
-    flush();
+  // Captured under the lock (payloads are shared, not copied), encoded after releasing it.
+  std::vector<journal::Record> records;
+  {
+    std::lock_guard lock(mu_);
+    TimePoint now = clock_->Now();
+    for (const auto& [name, q] : queues_) {
+      q->Tick(now);
+      journal::CreateQueue create;
+      create.queue_id = q->id();
+      create.name = name;
+      create.created_ms = ToEpochMillis(q->created);
+      create.last_modified_ms = ToEpochMillis(q->last_modified);
+      create.attributes = RenderConfig(q->config, options_.scope);
+      create.tags = q->tags;
+      records.emplace_back(std::move(create));
+      journal::AddMessages add;
+      add.queue_id = q->id();
+      q->ForEachMessage([&](const Message& m) {
+        journal::StoredMessage& s = add.messages.emplace_back();
+        s.seq = m.seq;
+        s.payload = m.payload;
+        s.enqueued_ms = ToEpochMillis(m.enqueued);
+        s.visible_at_ms = m.state == Message::State::kDelayed ? ToEpochMillis(m.visible_at) : 0;
+        s.receive_count = m.receive_count;
+        s.first_receive_ms = ToEpochMillis(m.first_receive);
+        if (m.dead_letter_source_arn) s.dead_letter_source_arn = *m.dead_letter_source_arn;
+        if (add.messages.size() == kSnapshotChunk) {
+          records.emplace_back(std::move(add));
+          add = journal::AddMessages{q->id(), {}};
+        }
+      });
+      if (!add.messages.empty()) records.emplace_back(std::move(add));
+    }
   }
+  std::vector<std::string> out;
+  out.reserve(records.size());
+  for (const auto& r : records) out.push_back(journal::Encode(r));
   return out;
 }
 
@@ -194,7 +198,7 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
           if (q == nullptr) return;
           for (auto& s : r.messages) {
             if (Message* old = q->Find(s.seq)) q->Remove(old);
-            auto payload = std::make_shared<MessagePayload>(std::move(s.payload));
+            auto payload = std::move(s.payload);
             Message* m = q->Add(s.seq, std::move(payload), FromEpochMillis(s.enqueued_ms),
                                 FromEpochMillis(s.visible_at_ms), now);
             m->receive_count = s.receive_count;

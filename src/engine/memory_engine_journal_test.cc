@@ -70,10 +70,11 @@ class JournalTest : public ::testing::Test {
 TEST_F(JournalTest, SnapshotRestoresQueuesAttributesTagsAndMessages) {
   auto e = NewEngine();
   Create(*e, "dlq");
-  Create(*e, "orders",
-         {{"VisibilityTimeout", "45"},
-          {"RedrivePolicy",
-           R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":2})"}});
+  Create(
+      *e, "orders",
+      {{"VisibilityTimeout", "45"},
+       {"RedrivePolicy",
+        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":2})"}});
   Get<Empty>([&](auto cb) { e->TagQueue("orders", {{"team", "web"}}, cb); });
   Send(*e, "orders", "a");
   Send(*e, "orders", "b");
@@ -121,10 +122,11 @@ TEST_F(JournalTest, OldReceiptHandlesStillDeleteAfterRestore) {
 TEST_F(JournalTest, DeadLetterMoveSurvivesSnapshot) {
   auto e = NewEngine();
   Create(*e, "dlq");
-  Create(*e, "src",
-         {{"VisibilityTimeout", "0"},
-          {"RedrivePolicy",
-           R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
+  Create(
+      *e, "src",
+      {{"VisibilityTimeout", "0"},
+       {"RedrivePolicy",
+        R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})"}});
   Send(*e, "src", "poison");
   ASSERT_EQ(Receive(*e, "src").messages.size(), 1u);
   ASSERT_EQ(Receive(*e, "src").messages.size(), 0u);  // moved
@@ -143,8 +145,10 @@ TEST_F(JournalTest, ReplayOfIndividualRecordsFollowsTheirOrder) {
   for (uint64_t seq = 1; seq <= 3; ++seq) {
     journal::StoredMessage m;
     m.seq = seq;
-    m.payload.message_id = "m" + std::to_string(seq);
-    m.payload.body = "b";
+    auto p = std::make_shared<MessagePayload>();
+    p->message_id = "m" + std::to_string(seq);
+    p->body = "b";
+    m.payload = p;
     m.enqueued_ms = common::ToEpochMillis(clock_.Now());
     add.messages.push_back(m);
   }

@@ -15,9 +15,7 @@ namespace {
 constexpr size_t kMaxBatchEntries = 10;
 constexpr int64_t kMaxBatchBytes = 1048576;
 
-Error NotFound() {
-  return MakeError(Errc::kQueueNotFound, "The specified queue does not exist.");
-}
+Error NotFound() { return MakeError(Errc::kQueueNotFound, "The specified queue does not exist."); }
 
 Error InvalidParam(const std::string& name, int64_t value, const std::string& reason) {
   return MakeError(Errc::kInvalidParameterValue, "Value " + std::to_string(value) +
@@ -67,7 +65,8 @@ Result<int64_t> PrepareEntry(SendEntry& e, const SendLimits& limits, TimePoint n
                              const std::string& sender_id,
                              std::shared_ptr<MessagePayload>* payload_out, int64_t* delay_out) {
   if (!e.body || e.body->empty()) {
-    return MakeError(Errc::kMissingParameter, "The request must contain the parameter MessageBody.");
+    return MakeError(Errc::kMissingParameter,
+                     "The request must contain the parameter MessageBody.");
   }
   if (!IsAllowedMessageText(*e.body)) {
     return MakeError(Errc::kInvalidMessageContents,
@@ -176,7 +175,7 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
       if (!payloads[i]) continue;
       journal::StoredMessage& m = record.messages.emplace_back();
       m.seq = q->AllocateSeq();
-      m.payload = *payloads[i];
+      m.payload = payloads[i];
       m.enqueued_ms = common::ToEpochMillis(now);
       m.visible_at_ms = common::ToEpochMillis(now + std::chrono::seconds(delays[i]));
     }
@@ -194,13 +193,13 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
       size_t k = 0;
       for (size_t i = 0; i < payloads.size(); ++i) {
         if (!payloads[i]) continue;
-        target->Add(seqs[k++], std::move(payloads[i]), now,
-                    now + std::chrono::seconds(delays[i]), applied);
+        target->Add(seqs[k++], std::move(payloads[i]), now, now + std::chrono::seconds(delays[i]),
+                    applied);
       }
       ServeWaitersLocked(target, applied, c);
     };
-    auto after = [done = std::move(done), result = std::move(result)](
-                     std::optional<Error> err) mutable {
+    auto after = [done = std::move(done),
+                  result = std::move(result)](std::optional<Error> err) mutable {
       if (err) return done(std::move(*err));
       done(std::move(result));
     };
@@ -220,8 +219,8 @@ void MemoryEngine::ReceiveMessages(ReceiveRequest req, Callback<ReceiveResult> d
                              "Must be >= 0 and <= 43200, if provided."));
   }
   if (req.wait_seconds && (*req.wait_seconds < 0 || *req.wait_seconds > kMaxWaitSeconds)) {
-    return done(InvalidParam("WaitTimeSeconds", *req.wait_seconds,
-                             "Must be >= 0 and <= 20, if provided."));
+    return done(
+        InvalidParam("WaitTimeSeconds", *req.wait_seconds, "Must be >= 0 and <= 20, if provided."));
   }
 
   Completions completions;
@@ -237,8 +236,8 @@ void MemoryEngine::ReceiveMessages(ReceiveRequest req, Callback<ReceiveResult> d
     int64_t wait = req.wait_seconds.value_or(q->config.receive_message_wait_time_seconds);
     if (shutting_down_) wait = 0;
     if (q->inflight_count() >= options_.max_inflight_per_queue && wait == 0) {
-      return done(MakeError(Errc::kOverLimit, "Too many messages in flight for queue " +
-                                                  req.queue + "."));
+      return done(
+          MakeError(Errc::kOverLimit, "Too many messages in flight for queue " + req.queue + "."));
     }
     TakeLocked(q, max, vt, now, &result, &completions);
     if (result.messages.empty() && wait > 0) {
@@ -422,12 +421,13 @@ void MemoryEngine::DeleteMessages(HandleRequest req, Callback<BatchResult> done)
     }
     if (!record.seqs.empty()) {
       // Removed now so nobody receives it again; acknowledged once the delete is durable.
-      auto after = [done = std::move(done), result = std::move(result)](
-                       std::optional<Error> err) mutable {
+      auto after = [done = std::move(done),
+                    result = std::move(result)](std::optional<Error> err) mutable {
         if (err) return done(std::move(*err));
         done(std::move(result));
       };
-      CommitLocked(journal::Encode(record), [](Completions*) {}, std::move(after), &completions);
+      CommitLocked(
+          journal::Encode(record), [](Completions*) {}, std::move(after), &completions);
       journaled = true;
     }
   }

@@ -142,9 +142,9 @@ Result<int64_t> ValidateOne(const std::string& name, const AttributeValue& v) {
                          "' must use field 'String'.");
     }
     if (!IsAllowedMessageText(v.string_value)) {
-      return MakeError(Errc::kInvalidMessageContents,
-                       "Invalid characters found in the value of message attribute '" + name +
-                           "'.");
+      return MakeError(
+          Errc::kInvalidMessageContents,
+          "Invalid characters found in the value of message attribute '" + name + "'.");
     }
     if (base == BaseType::kNumber && !v.string_value.empty() && !IsNumber(v.string_value)) {
       return InvalidAttr("Can't cast the value of message (user) attribute '" + name +

@@ -7,8 +7,8 @@ namespace spool::engine {
 Queue::Queue(uint64_t id, std::string name, QueueConfig cfg, TimePoint now)
     : config(std::move(cfg)), created(now), last_modified(now), id_(id), name_(std::move(name)) {}
 
-Message* Queue::Add(uint64_t seq, std::shared_ptr<const MessagePayload> payload,
-                    TimePoint enqueued, TimePoint visible_at, TimePoint now) {
+Message* Queue::Add(uint64_t seq, std::shared_ptr<const MessagePayload> payload, TimePoint enqueued,
+                    TimePoint visible_at, TimePoint now) {
   if (seq >= next_seq_) next_seq_ = seq + 1;
   Message& m = messages_[seq];
   m.seq = seq;

@@ -18,9 +18,8 @@ bool ParseInt(std::string_view text, int64_t* out) {
 bool ParseBool(std::string_view text, bool* out) {
   // SQS accepts true/false in any case.
   std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-    return static_cast<char>(std::tolower(c));
-  });
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (lower == "true") {
     *out = true;
     return true;
@@ -65,8 +64,9 @@ Result<Empty> ParseRedrivePolicy(std::string_view text, const ArnScope& scope,
   }
   for (const auto& kv : o) {
     if (kv.key() != "deadLetterTargetArn" && kv.key() != "maxReceiveCount") {
-      return InvalidValue("RedrivePolicy", "Only following attributes are supported: "
-                                           "[deadLetterTargetArn, maxReceiveCount].");
+      return InvalidValue("RedrivePolicy",
+                          "Only following attributes are supported: "
+                          "[deadLetterTargetArn, maxReceiveCount].");
     }
   }
   int64_t n = 0;
@@ -310,15 +310,21 @@ std::optional<std::string> RenderAttribute(std::string_view name, const QueueCon
 }
 
 const std::vector<std::string_view>& SettableAttributeNames() {
-  static const std::vector<std::string_view> kNames = {
-      "VisibilityTimeout",         "MaximumMessageSize",
-      "MessageRetentionPeriod",    "DelaySeconds",
-      "ReceiveMessageWaitTimeSeconds", "Policy",
-      "RedrivePolicy",             "RedriveAllowPolicy",
-      "FifoQueue",                 "ContentBasedDeduplication",
-      "DeduplicationScope",        "FifoThroughputLimit",
-      "KmsMasterKeyId",            "KmsDataKeyReusePeriodSeconds",
-      "SqsManagedSseEnabled"};
+  static const std::vector<std::string_view> kNames = {"VisibilityTimeout",
+                                                       "MaximumMessageSize",
+                                                       "MessageRetentionPeriod",
+                                                       "DelaySeconds",
+                                                       "ReceiveMessageWaitTimeSeconds",
+                                                       "Policy",
+                                                       "RedrivePolicy",
+                                                       "RedriveAllowPolicy",
+                                                       "FifoQueue",
+                                                       "ContentBasedDeduplication",
+                                                       "DeduplicationScope",
+                                                       "FifoThroughputLimit",
+                                                       "KmsMasterKeyId",
+                                                       "KmsDataKeyReusePeriodSeconds",
+                                                       "SqsManagedSseEnabled"};
   return kNames;
 }
 

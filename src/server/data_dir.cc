@@ -26,8 +26,9 @@ bool LoadOrCreateReceiptKey(const std::string& data_dir, std::string* key, std::
     ssize_t n = ::read(fd, buf, sizeof buf);
     ::close(fd);
     if (n != 32) {
-      *error = path + " is damaged (expected 32 bytes); remove it to mint a new key (receipt "
-                      "handles given out before become invalid)";
+      *error = path +
+               " is damaged (expected 32 bytes); remove it to mint a new key (receipt "
+               "handles given out before become invalid)";
       return false;
     }
     key->assign(buf, 32);

@@ -48,7 +48,8 @@ int RunServe(const ServeConfig& config) {
   // Recovery: replay the journal into the engine before anything is served.
   std::unique_ptr<storage::Log> log;
   if (config.in_memory) {
-    Log(LogLevel::kWarn, "in_memory", {{"detail", "nothing is stored; a restart loses every message"}});
+    Log(LogLevel::kWarn, "in_memory",
+        {{"detail", "nothing is stored; a restart loses every message"}});
   } else {
     storage::LogOptions log_options;
     log_options.dir = JournalDir(config.data_dir);
