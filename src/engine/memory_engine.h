@@ -43,6 +43,9 @@ struct EngineOptions {
   // Cool-downs that SQS imposes (both 60 s).
   common::Millis delete_cooldown{60000};
   common::Millis purge_cooldown{60000};
+  // With a journal: take a snapshot (and retire old segments) once the segments written since
+  // the last snapshot exceed this and the snapshot's own size.
+  uint64_t checkpoint_min_bytes = 64ull << 20;
 };
 
 class MemoryEngine final : public QueueService {

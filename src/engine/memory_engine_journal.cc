@@ -22,9 +22,6 @@ namespace {
 using common::FromEpochMillis;
 using common::ToEpochMillis;
 
-// Checkpoint when the segments since the last snapshot hold more than this and more than the
-// snapshot itself: disk use stays within a small multiple of the live data.
-constexpr uint64_t kCheckpointMinBytes = 64ull << 20;
 // Messages per AddMessages record in a snapshot.
 constexpr size_t kSnapshotChunk = 512;
 
@@ -82,7 +79,9 @@ void MemoryEngine::MaybeCheckpoint() {
   }
   if (log == nullptr) return;
   uint64_t segments = log->segment_bytes();
-  if (segments > kCheckpointMinBytes && segments > log->snapshot_bytes()) {
+  // Checkpoint when the segments since the last snapshot hold more than the threshold and more
+  // than the snapshot itself: disk use stays within a small multiple of the live data.
+  if (segments > options_.checkpoint_min_bytes && segments > log->snapshot_bytes()) {
     log->RequestCheckpoint([this] { return SnapshotRecords(); });
   }
 }
