@@ -177,12 +177,12 @@ StoredMessage DecodeMessage(In& in) {
   uint8_t flags = in.U8();
   in.Raw(p.md5_body.data(), 16);
   if (flags & kHasAttributesMd5) {
-    Md5Digest d;
+    Md5Digest d{};
     in.Raw(d.data(), 16);
     p.md5_attributes = d;
   }
   if (flags & kHasSystemMd5) {
-    Md5Digest d;
+    Md5Digest d{};
     in.Raw(d.data(), 16);
     p.md5_system_attributes = d;
   }

@@ -84,8 +84,9 @@ class Reader {
 ReaderPtr MakeQueryReader(std::vector<std::pair<std::string, std::string>> params);
 
 // AWS JSON 1.0: parses `body` (must be a JSON object; an empty or all-whitespace body counts as
-// {}). Returns nullptr with *error set when the body is not valid JSON (strict RFC 8259, valid
-// UTF-8, nesting at most 32 deep) or not an object.
+// {}). Returns nullptr with *error set to the reason ("syntax error", "expected a JSON object",
+// ...) when the body is not valid JSON (strict RFC 8259, valid UTF-8, nesting at most 32 deep)
+// or not an object.
 ReaderPtr MakeJsonReader(std::string_view body, std::string* error);
 
 }  // namespace spool::protocol

@@ -59,6 +59,8 @@ trap finish EXIT
 # Hermetic: a fresh working directory (the default data directory lives there) and no SPOOL_*
 # settings from the caller's environment except the log level.
 BIN="$SPOOL_BIN"
+: >"$WORK/server.out"
+: >"$WORK/server.err"
 (
   cd "$WORK"
   for v in $(compgen -e); do
@@ -69,7 +71,7 @@ BIN="$SPOOL_BIN"
 SERVER_PID=$!
 ENDPOINT=""
 for _ in $(seq 1 200); do
-  ENDPOINT=$(sed -n -E 's/.*listening on (http:\/\/[^[:space:]]+).*/\1/p' "$WORK/server.out" | head -n1)
+  ENDPOINT=$(sed -n -E 's/.*listening on (http:\/\/[^[:space:]]+).*/\1/p' "$WORK/server.out" | head -n1 || true)
   [[ -n "$ENDPOINT" ]] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "spool serve exited early" >&2; exit 1; }
   sleep 0.1
