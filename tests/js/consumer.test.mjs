@@ -86,7 +86,9 @@ test("sqs-consumer processes 25 messages exactly once", (t) => withLogs(server, 
       20000, "all 25 messages processed and deleted", 200);
   } finally {
     consumer.stop();
-    await Promise.race([stopped, new Promise((resolve) => setTimeout(resolve, 10000))]);
+    let timer;
+    await Promise.race([stopped, new Promise((resolve) => { timer = setTimeout(resolve, 10000); })]);
+    clearTimeout(timer);
   }
 
   assert.deepEqual(errors, []);

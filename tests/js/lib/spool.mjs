@@ -101,8 +101,12 @@ export async function startServer() {
     async stop() {
       if (exited) return exited.code;
       child.kill("SIGTERM");
-      const timeout = new Promise((resolve) => setTimeout(() => resolve(null), SHUTDOWN_TIMEOUT_MS));
+      let timer;
+      const timeout = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(null), SHUTDOWN_TIMEOUT_MS);
+      });
       const result = await Promise.race([exitPromise, timeout]);
+      clearTimeout(timer);
       if (result === null) {
         child.kill("SIGKILL");
         await exitPromise;
