@@ -119,6 +119,14 @@ def test_actions_on_unknown_queue_raise_queue_does_not_exist(sqs, endpoint):
         assert error_of(ei)[:2] == ("AWS.SimpleQueueService.NonExistentQueue", 400), i
 
 
+@pytest.mark.parametrize("bad_url", ["not a url", "http://127.0.0.1/", "http://x/123/"])
+def test_unparseable_queue_url_is_invalid_address(sqs, bad_url):
+    # Reference 1.3: a QueueUrl that cannot be parsed is InvalidAddress (404).
+    with pytest.raises(ClientError) as ei:
+        sqs.get_queue_attributes(QueueUrl=bad_url, AttributeNames=["All"])
+    assert error_of(ei)[:2] == ("InvalidAddress", 404)
+
+
 def test_queue_url_host_is_ignored(sqs, name):
     # Clients reach the server under many names: only the account and name path parts count.
     url = sqs.create_queue(QueueName=name)["QueueUrl"]

@@ -6,11 +6,13 @@ server never crashes or hangs and keeps serving other clients meanwhile (referen
 import json
 import re
 import socket
+import threading
 import time
 
 import pytest
 
-from support import ACCOUNT_ID, md5_hex, unique_name, xml_code
+from support import (ACCOUNT_ID, make_client, md5_hex, start_server, unique_name,
+                     xml_code)
 
 XMLNS = b'xmlns="http://queue.amazonaws.com/doc/2012-11-05/"'
 QUERY_ERROR_RE = re.compile(r"^[A-Za-z0-9.]+;(Sender|Receiver)$")
@@ -523,3 +525,31 @@ def test_server_survives_everything(server, sqs, raw):
     assert_serving(sqs)
     status, _, _ = raw.query({"Action": "ListQueues", "Version": "2012-11-05"}, method="GET")
     assert status == 200
+
+
+def test_sigterm_with_a_long_poll_pending_exits_zero():
+    # A second server of its own, so the session's server is untouched.
+    srv = start_server()
+    try:
+        client = make_client(srv.endpoint)
+        url = client.create_queue(QueueName=unique_name("term"))["QueueUrl"]
+        outcome = {}
+
+        def poll():
+            try:
+                outcome["resp"] = client.receive_message(QueueUrl=url, WaitTimeSeconds=20)
+            except Exception as e:  # noqa: BLE001 - a closed connection is acceptable here
+                outcome["error"] = e
+
+        t = threading.Thread(target=poll, daemon=True)
+        t.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        code = srv.stop()
+        assert code == 0, "exit code %r after SIGTERM; log:\n%s" % (code, srv.log_text())
+        assert time.monotonic() - started < 26, "shutdown exceeded the drain timeout"
+        t.join(5)
+        assert not t.is_alive(), "the pending long poll was never answered nor closed"
+        assert "resp" not in outcome or not outcome["resp"].get("Messages")
+    finally:
+        srv.stop()
