@@ -70,8 +70,9 @@ Result<Empty> MergeTags(const StringPairs& tags, const std::string& queue, Strin
   for (const auto& [k, v] : tags) {
     auto r = ValidateTag(k, v);
     if (!r.ok()) return r;
+    const std::string& key = k;  // clang 14 cannot capture structured bindings
     auto it =
-        std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == k; });
+        std::find_if(merged.begin(), merged.end(), [&](const auto& p) { return p.first == key; });
     if (it != merged.end()) {
       it->second = v;
     } else {
