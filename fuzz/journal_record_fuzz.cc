@@ -15,8 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     // decodes but re-encodes shorter, which is fine. Check that the re-encoding decodes to the
     // same record instead.
     auto again = spool::engine::journal::Decode(spool::engine::journal::Encode(*record));
-    if (!again || spool::engine::journal::Encode(*again) !=
-                      spool::engine::journal::Encode(*record)) {
+    if (!again ||
+        spool::engine::journal::Encode(*again) != spool::engine::journal::Encode(*record)) {
       std::abort();
     }
   }

@@ -7,8 +7,8 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 namespace spool::common {
 

@@ -65,8 +65,8 @@ class FakeClock final : public Clock, public Scheduler {
 
  private:
   mutable std::mutex mu_;
-  TimePoint now_;                                                   // guarded by mu_
-  TimerId next_id_ = 0;                                             // guarded by mu_
+  TimePoint now_;                                                          // guarded by mu_
+  TimerId next_id_ = 0;                                                    // guarded by mu_
   std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;  // guarded by mu_
 };
 

@@ -32,10 +32,10 @@ class ThreadScheduler final : public Scheduler {
   const Clock* clock_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;                                          // guarded by mu_
-  TimerId next_id_ = 0;                                            // guarded by mu_
+  bool stopping_ = false;                                                  // guarded by mu_
+  TimerId next_id_ = 0;                                                    // guarded by mu_
   std::map<std::pair<TimePoint, TimerId>, std::function<void()>> timers_;  // guarded by mu_
-  std::unordered_map<TimerId, TimePoint> when_;                    // guarded by mu_
+  std::unordered_map<TimerId, TimePoint> when_;                            // guarded by mu_
   std::thread thread_;
 };
 
