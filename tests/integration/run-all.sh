@@ -54,6 +54,10 @@ run_suite "boto3 (Query protocol, Debian's python3-boto3)" \
   /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration/boto3
 run_suite "javascript (JSON protocol, @aws-sdk/client-sqs and sqs-consumer)" \
   node --test --test-concurrency=1 tests/js/
+run_suite "durability (restarts, data directory lock, torn tail, corruption and repair)" \
+  bash tests/integration/durability_test.sh
+run_suite "crash (kill -9 under load, restart, check against a ledger; 20 cycles)" \
+  /usr/bin/python3 tests/integration/crash_test.py --cycles 20
 
 echo
 echo "run-all: all integration suites passed in $(( $(date +%s) - start ))s"
