@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "api/actions.h"
-#include "api/error_mapping.h"
+#include "api/batch_result.h"
 #include "common/encoding.h"
 #include "engine/message_rules.h"
 
@@ -180,27 +180,9 @@ void SendMessageBatch(const CallPtr& call) {
   call->service->SendMessages(
       std::move(req), OnSuccess<engine::SendResult>(call, [call](engine::SendResult result) {
         auto w = call->NewWriter(true);
-        w->BeginList("Successful", "SendMessageBatchResultEntry");
-        for (const auto& e : result.entries) {
-          if (e.error) continue;
-          w->BeginItem();
-          w->String("Id", "Id", e.id);
-          WriteSendDigests(*w, e);
-          w->EndItem();
-        }
-        w->EndList();
-        w->BeginList("Failed", "BatchResultErrorEntry");
-        for (const auto& e : result.entries) {
-          if (!e.error) continue;
-          const auto& info = protocol::Info(ToAwsError(e.error->code));
-          w->BeginItem();
-          w->String("Id", "Id", e.id);
-          w->Bool("SenderFault", "SenderFault", info.sender_fault);
-          w->String("Code", "Code", info.query_code);
-          w->String("Message", "Message", e.error->message);
-          w->EndItem();
-        }
-        w->EndList();
+        WriteBatchResult(
+            *w, result.entries, "SendMessageBatchResultEntry",
+            [](protocol::Writer& w, const engine::SendEntryResult& e) { WriteSendDigests(w, e); });
         call->Reply(*w);
       }));
 }

@@ -1,7 +1,7 @@
 // DeleteMessage(Batch) and ChangeMessageVisibility(Batch): the actions that act on receipts.
 
 #include "api/actions.h"
-#include "api/error_mapping.h"
+#include "api/batch_result.h"
 
 namespace spool::api {
 namespace {
@@ -48,26 +48,8 @@ void RunReceiptAction(const CallPtr& call, Operation op, bool batch, bool with_t
       return call->Reply(*w);
     }
     auto w = call->NewWriter(true);
-    w->BeginList("Successful", result_entry);
-    for (const auto& e : result.entries) {
-      if (e.error) continue;
-      w->BeginItem();
-      w->String("Id", "Id", e.id);
-      w->EndItem();
-    }
-    w->EndList();
-    w->BeginList("Failed", "BatchResultErrorEntry");
-    for (const auto& e : result.entries) {
-      if (!e.error) continue;
-      const auto& info = protocol::Info(ToAwsError(e.error->code));
-      w->BeginItem();
-      w->String("Id", "Id", e.id);
-      w->Bool("SenderFault", "SenderFault", info.sender_fault);
-      w->String("Code", "Code", info.query_code);
-      w->String("Message", "Message", e.error->message);
-      w->EndItem();
-    }
-    w->EndList();
+    WriteBatchResult(*w, result.entries, result_entry,
+                     [](protocol::Writer&, const engine::EntryStatus&) {});
     call->Reply(*w);
   };
   (call->service->*op)(std::move(req), OnSuccess<engine::BatchResult>(call, std::move(done)));
