@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "bench/cli.h"
 #include "common/log.h"
 #include "server/config.h"
 #include "server/data_dir.h"
@@ -48,9 +49,13 @@ int main(int argc, char** argv) {
   std::string repair_dir = "spool-data";
   repair->add_option("--data-dir", repair_dir, "The data directory to repair (./spool-data)");
 
+  spool::bench::BenchCommand bench;
+  bench.Register(app);
+
   CLI11_PARSE(app, argc, argv);
 
   if (repair->parsed()) return spool::server::RunRepair(repair_dir);
+  if (bench.parsed()) return bench.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
