@@ -115,7 +115,7 @@ std::vector<std::string> MemoryEngine::SnapshotRecords() {
         if (m.dead_letter_source_arn) s.dead_letter_source_arn = *m.dead_letter_source_arn;
         if (add.messages.size() == kSnapshotChunk) {
           records.emplace_back(std::move(add));
-          add = journal::AddMessages{q->id(), {}};
+          add = journal::AddMessages{add.queue_id, {}};
         }
       });
       if (!add.messages.empty()) records.emplace_back(std::move(add));
