@@ -3,7 +3,7 @@
 data directory, and check every durability promise against a ledger of what was acknowledged.
 
     SPOOL_BIN=/abs/path/spool /usr/bin/python3 tests/integration/crash_test.py [--cycles N]
-        [--seed S] [--spool BIN] [--keep-going | --fail-fast]
+        [--seed S] [--spool BIN] [--fsync MODE] [--fail-fast]
 
 One data directory for the whole run. Setup creates three standard queues (with attributes).
 Each cycle:
@@ -314,8 +314,9 @@ def check_received(catalog, m, queue_name):
 # --- the server ---------------------------------------------------------------------------------
 
 class Server:
-    def __init__(self, binary, data_dir, log_path):
+    def __init__(self, binary, data_dir, log_path, fsync=None):
         self.binary = binary
+        self.fsync = fsync
         self.data_dir = data_dir
         self.log_path = log_path
         self.proc = None
@@ -326,11 +327,14 @@ class Server:
     def start(self):
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("SPOOL_") or k == "SPOOL_LOG_LEVEL"}
+        argv = [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
+        if self.fsync:
+            argv += ["--fsync", self.fsync]
         with open(self.log_path, "ab") as log:
             self.log_offset = log.tell()
             t0 = time.monotonic()
             self.proc = subprocess.Popen(
-                [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],
+                argv,
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, env=env,
                 start_new_session=True)
         _servers.append(self.proc)
@@ -636,7 +640,7 @@ class CrashTest:
         self.work = tempfile.mkdtemp(prefix="spool-crash.")
         self.data_dir = os.path.join(self.work, "data")
         self.log_path = os.path.join(self.work, "server.log")
-        self.server = Server(args.spool, self.data_dir, self.log_path)
+        self.server = Server(args.spool, self.data_dir, self.log_path, args.fsync)
         self.totals = dict(acked=0, unacked=0, deletes=0, del_unacked=0, recovered=0,
                            torn=0, restart=0.0, cycles_time=0.0)
 
@@ -967,8 +971,9 @@ class CrashTest:
                             qname, u, out))
 
     def run(self):
-        print("crash: seed %r, %d cycles, server %s" % (self.args.seed, self.args.cycles,
-                                                       self.args.spool), flush=True)
+        print("crash: seed %r, %d cycles, server %s%s" % (
+            self.args.seed, self.args.cycles, self.args.spool,
+            " --fsync " + self.args.fsync if self.args.fsync else ""), flush=True)
         self.setup()
         passed = failed = 0
         t0 = time.monotonic()
@@ -1011,6 +1016,9 @@ def main():
     parser.add_argument("--seed", default=None, help="default: random, printed")
     parser.add_argument("--spool", default=os.environ.get("SPOOL_BIN"),
                         help="the spool binary (default: $SPOOL_BIN)")
+    parser.add_argument("--fsync", choices=["always", "batch", "never"],
+                        help="passed to spool serve (default: its default, always); every mode "
+                             "writes before it acknowledges, so a process crash loses nothing")
     parser.add_argument("--fail-fast", action="store_true",
                         help="stop at the first cycle with a violation")
     args = parser.parse_args()
