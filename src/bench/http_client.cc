@@ -8,8 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "common/crypto.h"
-#include "common/encoding.h"
+#include "bench/digest.h"
 
 namespace spool::bench {
 namespace {
@@ -69,7 +68,7 @@ void Connection::Sign(std::string_view target) {
   }
   request_.set("X-Amz-Date", amz_date_);
   if (!signer_) return;
-  const std::string payload_hash = common::ToHex(common::Sha256(request_.body()));
+  const std::string payload_hash = Sha256Hex(request_.body());
   const std::array<SignedHeader, 4> headers = {{
       {"content-type", kContentType},
       {"host", config_->endpoint.host_header},

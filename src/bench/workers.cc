@@ -9,11 +9,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "bench/digest.h"
 #include "bench/message_body.h"
 #include "bench/run_state.h"
 #include "bench/sqs_json.h"
-#include "common/crypto.h"
-#include "common/encoding.h"
 
 namespace spool::bench {
 namespace {
@@ -48,8 +47,6 @@ std::string CallError(std::string_view action, const boost::system::error_code& 
   ApiError e = ParseApiError(reply.status, reply.body);
   return std::string(action) + ": " + e.code + ": " + e.message;
 }
-
-std::string Md5Hex(std::string_view body) { return common::ToHex(common::Md5(body)); }
 
 int64_t RemainingNanos(const RunState* s) { return s->deadline_nanos - NowNanos(); }
 
