@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <optional>
@@ -130,9 +131,16 @@ class Phase {
                           : state_->consumers_wait_for_producers ? got
                                                                  : sent;
     const uint64_t total = state_->consume_target > 0 ? state_->consume_target : state_->send_limit;
+    const double fraction = total ? std::min(1.0, double(done) / double(total)) : 0.0;
+    std::string bar;
+    if (tty) {  // [#########-----------]
+      constexpr int kWidth = 20;
+      const int filled = static_cast<int>(fraction * kWidth);
+      bar = "[" + std::string(filled, '#') + std::string(kWidth - filled, '-') + "] ";
+    }
     char line[256];
-    std::snprintf(line, sizeof line, "%s %6.1f s  %3.0f%%  sent %llu  received %llu  errors %llu",
-                  label_.c_str(), elapsed, total ? 100.0 * double(done) / double(total) : 0.0,
+    std::snprintf(line, sizeof line, "%s %s%6.1f s  %3.0f%%  sent %llu  received %llu  errors %llu",
+                  label_.c_str(), bar.c_str(), elapsed, 100.0 * fraction,
                   static_cast<unsigned long long>(sent), static_cast<unsigned long long>(got),
                   static_cast<unsigned long long>(state_->errors.load()));
     if (tty) {
