@@ -36,7 +36,9 @@ TEST(ParseListenTest, RejectsMalformedAddresses) {
 class ConfigFileTest : public ::testing::Test {
  protected:
   std::string Write(const std::string& text) {
-    std::string path = ::testing::TempDir() + "/spool-config-test.toml";
+    // One file per test: ctest runs the tests of this fixture in parallel processes.
+    std::string path = ::testing::TempDir() + "/spool-config-" +
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".toml";
     std::ofstream(path) << text;
     return path;
   }
