@@ -8,7 +8,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
-#include "bench/digest.h"
+#include "common/crypto.h"
 
 namespace spool::bench {
 namespace {
@@ -68,7 +68,7 @@ void Connection::Sign(std::string_view target) {
   }
   request_.set("X-Amz-Date", amz_date_);
   if (!signer_) return;
-  const std::string payload_hash = Sha256Hex(request_.body());
+  const std::string payload_hash = common::Sha256Hex(request_.body());
   const std::array<SignedHeader, 4> headers = {{
       {"content-type", kContentType},
       {"host", config_->endpoint.host_header},

@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "bench/digest.h"
+#include "common/crypto.h"
 #include "common/encoding.h"
 
 namespace spool::bench {
@@ -79,10 +79,10 @@ Signer::Signer(std::string access_key, std::string secret_key, std::string regio
 
 const common::Sha256Digest& Signer::SigningKey(std::string_view date) {
   if (date != key_date_) {
-    common::Sha256Digest k = HmacSha256("AWS4" + secret_key_, date);
-    k = HmacSha256(AsView(k), region_);
-    k = HmacSha256(AsView(k), service_);
-    key_ = HmacSha256(AsView(k), "aws4_request");
+    common::Sha256Digest k = common::HmacSha256("AWS4" + secret_key_, date);
+    k = common::HmacSha256(AsView(k), region_);
+    k = common::HmacSha256(AsView(k), service_);
+    key_ = common::HmacSha256(AsView(k), "aws4_request");
     key_date_ = std::string(date);
   }
   return key_;
@@ -94,8 +94,8 @@ std::string Signer::Signature(const SigningRequest& r) {
   to_sign.append(r.amz_date).push_back('\n');
   to_sign.append(date).append("/").append(region_).append("/").append(service_);
   to_sign.append("/aws4_request\n");
-  to_sign.append(Sha256Hex(CanonicalRequest(r)));
-  return common::ToHex(HmacSha256(AsView(SigningKey(date)), to_sign));
+  to_sign.append(common::Sha256Hex(CanonicalRequest(r)));
+  return common::ToHex(common::HmacSha256(AsView(SigningKey(date)), to_sign));
 }
 
 std::string Signer::Authorization(const SigningRequest& r) {

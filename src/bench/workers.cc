@@ -9,10 +9,10 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "bench/digest.h"
 #include "bench/message_body.h"
 #include "bench/run_state.h"
 #include "bench/sqs_json.h"
+#include "common/crypto.h"
 
 namespace spool::bench {
 namespace {
@@ -62,7 +62,7 @@ struct BatchBuffers {
 void PrepareMessage(const RunState* s, uint64_t seq, size_t i, BatchBuffers* b) {
   const BenchOptions& o = s->options;
   MakeBody({s->run_id, seq, NowNanos()}, o.body_size, &b->bodies[i]);
-  b->md5[i] = Md5Hex(b->bodies[i]);
+  b->md5[i] = common::Md5Hex(b->bodies[i]);
   OutgoingMessage& m = b->entries[i];
   m = OutgoingMessage{b->bodies[i], {}, {}};
   if (o.fifo) {
@@ -282,7 +282,8 @@ asio::awaitable<void> Consume(RunState* s, Connection* c, int queue, WorkerStats
     handles.clear();
     for (ReceivedMessage& m : messages) {
       handles.push_back(std::move(m.receipt_handle));
-      if (m.md5 != Md5Hex(m.body)) s->RecordError("MD5OfBody does not match the body received");
+      if (m.md5 != common::Md5Hex(m.body))
+        s->RecordError("MD5OfBody does not match the body received");
       auto header = ParseBody(m.body);
       if (!header || header->run_id != s->run_id) {
         s->foreign.fetch_add(1, std::memory_order_relaxed);

@@ -1,6 +1,9 @@
 #include "common/crypto.h"
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -30,6 +33,52 @@ TEST(CryptoTest, HmacSha256Rfc4231) {
   // Test case 2.
   EXPECT_EQ(ToHex(HmacSha256("Jefe", "what do ya want for nothing?")),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(CryptoTest, HexForms) {
+  EXPECT_EQ(Md5Hex("hello"), "5d41402abc4b2a76b9719d911017c592");
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(CryptoTest, HmacSha256KeyRfc4231) {
+  // Test case 1, and test case 6 (a key longer than the block is hashed first).
+  EXPECT_EQ(ToHex(HmacSha256Key(std::string(20, '\x0b')).Sign("Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(ToHex(HmacSha256Key(std::string(131, '\xaa'))
+                      .Sign("Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(ToHex(HmacSha256(std::string(131, '\xaa'),
+                             "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(CryptoTest, HmacSha256KeyIsReusableAndMatchesOneShot) {
+  std::string data;
+  for (int i = 0; i < 300; ++i) {
+    data.push_back(static_cast<char>(i * 7));
+    const std::string key = data.substr(0, i % 80);
+    HmacSha256Key k(key);
+    EXPECT_EQ(k.Sign(data), HmacSha256(key, data)) << i;
+    EXPECT_EQ(k.Sign(data), k.Sign(data)) << i;
+    EXPECT_EQ(k.Sign(""), HmacSha256(key, "")) << i;
+  }
+}
+
+TEST(CryptoTest, WorksOnManyThreadsAtOnce) {
+  const HmacSha256Key key("shared key");
+  const Sha256Digest want_mac = key.Sign("message");
+  const Md5Digest want_md5 = Md5("message");
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 1000; ++i) {
+        if (key.Sign("message") != want_mac || Md5("message") != want_md5) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(CryptoTest, HashesAreBinarySafe) {

@@ -38,7 +38,7 @@ std::string ReceiptCodec::Encode(const ReceiptFields& f) const {
   PutU64(raw + 1, f.queue_id);
   PutU64(raw + 9, f.message_seq);
   PutU32(raw + 17, f.nonce);
-  auto mac = common::HmacSha256(secret_, std::string_view(raw, kBodySize));
+  auto mac = key_.Sign(std::string_view(raw, kBodySize));
   std::memcpy(raw + kBodySize, mac.data(), kMacSize);
   return common::Base64Encode(std::string_view(raw, kHandleSize));
 }
@@ -49,7 +49,7 @@ std::optional<ReceiptFields> ReceiptCodec::Decode(std::string_view handle) const
   if (!raw || raw->size() != kHandleSize || static_cast<uint8_t>((*raw)[0]) != kVersion) {
     return std::nullopt;
   }
-  auto mac = common::HmacSha256(secret_, std::string_view(raw->data(), kBodySize));
+  auto mac = key_.Sign(std::string_view(raw->data(), kBodySize));
   if (!common::ConstantTimeEquals(
           std::string_view(raw->data() + kBodySize, kMacSize),
           std::string_view(reinterpret_cast<const char*>(mac.data()), kMacSize))) {

@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/crypto.h"
+
 namespace spool::engine {
 
 struct ReceiptFields {
@@ -23,14 +25,14 @@ struct ReceiptFields {
 class ReceiptCodec {
  public:
   // `secret` keys the MAC; handles minted with one secret do not decode with another.
-  explicit ReceiptCodec(std::string secret) : secret_(std::move(secret)) {}
+  explicit ReceiptCodec(std::string_view secret) : key_(secret) {}
 
   std::string Encode(const ReceiptFields& fields) const;
   // nullopt when the handle is not one of ours (bad base64, length, version or MAC).
   std::optional<ReceiptFields> Decode(std::string_view handle) const;
 
  private:
-  std::string secret_;
+  common::HmacSha256Key key_;  // keyed once: a MAC costs two SHA-256 blocks
 };
 
 }  // namespace spool::engine
