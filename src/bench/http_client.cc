@@ -13,6 +13,8 @@
 namespace spool::bench {
 namespace {
 
+constexpr size_t kReadBufferCapacity = 16 * 1024;
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
@@ -109,6 +111,9 @@ asio::awaitable<beast::error_code> Connection::Call(std::string_view action, std
   }
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(kMaxResponseBytes);
+  // Beast reads at most the buffer's free capacity (at least 512 bytes): keep room for a
+  // whole response so that it arrives in one read, not a dozen.
+  if (buffer_.capacity() < kReadBufferCapacity) buffer_.reserve(kReadBufferCapacity);
   stream_.expires_after(timeout);
   auto [read_ec, read] = co_await bhttp::async_read(stream_, buffer_, parser, kTuple);
   (void)read;

@@ -53,6 +53,10 @@ constexpr std::chrono::milliseconds kAcceptBackoff{50};
 // An idle connection's read buffer is given back when it grew beyond this (large bodies pass
 // through it in 64 KiB reads), so thousands of idle keep-alive connections stay small.
 constexpr size_t kIdleBufferCapacity = 16 * 1024;
+// The read buffer's capacity between requests. Beast reads at most the free capacity (and at
+// least 512 bytes), so a buffer grown only as needed takes a 3 KiB request in six 512-byte
+// reads; with this much free it takes one.
+constexpr size_t kReadBufferCapacity = 8 * 1024;
 
 // IMF-fixdate (RFC 7231 section 7.1.1.1), formatted once per second per thread.
 std::string_view HttpDate() {
@@ -472,6 +476,7 @@ asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c)
     if (c->buffer.size() == 0 && c->buffer.capacity() > kIdleBufferCapacity) {
       c->buffer.shrink_to_fit();
     }
+    if (c->buffer.capacity() < kReadBufferCapacity) c->buffer.reserve(kReadBufferCapacity);
     RequestParser parser;
     parser.header_limit(header_limit);
     parser.body_limit(options.max_body_bytes);
