@@ -18,11 +18,11 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -158,8 +158,8 @@ enum class Phase {
   kClosing,  // answering an error and closing
 };
 
-// One client connection. Every member is touched only on the connection's strand (the stream's
-// executor), by its coroutine or by handlers posted there.
+// One client connection. Every member is touched only on the connection's I/O thread (the stream's
+// executor is that thread's io_context), by its coroutine or by handlers posted there.
 struct Connection {
   Connection(tcp::socket socket, uint64_t id, std::string remote)
       : stream(std::move(socket)),
@@ -210,7 +210,7 @@ struct Gate {
 
 // One request's hand-off between its connection and the handler's `done`, which may run on any
 // thread. While Handle() is still on the stack the result is kept here (the common, synchronous
-// case costs no post); afterwards it is posted to the connection's strand.
+// case costs no post); afterwards it is posted to the connection's io_context.
 class Call {
  public:
   Call(std::shared_ptr<Gate> gate, std::weak_ptr<Connection> conn, uint64_t seq)
@@ -275,8 +275,20 @@ struct Server::Impl {
         handler(h),
         thread_count(options.threads != 0 ? options.threads
                                           : std::max(1u, std::thread::hardware_concurrency())),
-        ioc(static_cast<int>(thread_count)),
-        acceptor(asio::make_strand(ioc)) {}
+        contexts(MakeContexts(thread_count)),
+        acceptor(contexts.front()->get_executor()) {}
+
+  static std::vector<std::unique_ptr<asio::io_context>> MakeContexts(unsigned n) {
+    std::vector<std::unique_ptr<asio::io_context>> v;
+    for (unsigned i = 0; i < n; ++i) v.push_back(std::make_unique<asio::io_context>(1));
+    return v;
+  }
+  bool OnIoThread() const {
+    for (const auto& c : contexts) {
+      if (c->get_executor().running_in_this_thread()) return true;
+    }
+    return false;
+  }
 
   ~Impl() {
     Stop();
@@ -290,7 +302,7 @@ struct Server::Impl {
 
   bool Register(const std::shared_ptr<Connection>& c);
   void Unregister(uint64_t id);
-  // Posts `fn` to the strand of every live connection. Requires mu.
+  // Posts `fn` to the I/O thread of every live connection. Requires mu.
   template <typename Fn>
   void PostToConnections(Fn fn);
 
@@ -315,10 +327,15 @@ struct Server::Impl {
   State state = State::kNew;   // guarded by mu
   std::unordered_map<uint64_t, std::weak_ptr<Connection>> conns;  // guarded by mu
 
-  // Declared after the bookkeeping above: destroying the io_context destroys suspended
-  // coroutines, which must not outlive what they refer to.
-  asio::io_context ioc;
-  tcp::acceptor acceptor;  // used on its own strand
+  // One io_context per I/O thread, each run by that thread alone: a connection lives on one of
+  // them (assigned round robin at accept) and needs no strand or lock. Declared after the
+  // bookkeeping above: destroying an io_context destroys suspended coroutines, which must not
+  // outlive what they refer to.
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  // Keep each thread's run() going while its context has no connection.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  size_t next_context = 0;  // used by the accept loop only
+  tcp::acceptor acceptor;   // on contexts[0]
   std::vector<std::thread> threads;
 };
 
@@ -333,7 +350,7 @@ bool Server::Impl::Start(std::string* error) {
   const std::string where =
       (v6_literal ? "[" + options.host + "]" : options.host) + ":" + std::to_string(options.port);
   beast::error_code ec;
-  tcp::resolver resolver(ioc);
+  tcp::resolver resolver(*contexts.front());
   auto endpoints = resolver.resolve(options.host, std::to_string(options.port),
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || endpoints.empty()) {
@@ -361,10 +378,12 @@ bool Server::Impl::Start(std::string* error) {
   });
   threads.reserve(thread_count);
   for (unsigned i = 0; i < thread_count; ++i) {
-    threads.emplace_back([this] {
+    asio::io_context* ioc = contexts[i].get();
+    keep_running.push_back(asio::make_work_guard(*ioc));
+    threads.emplace_back([ioc] {
       while (true) {
         try {
-          ioc.run();
+          ioc->run();
           return;
         } catch (const std::exception& e) {
           Log(LogLevel::kError, "http_io_thread_exception", {{"error", e.what()}});
@@ -385,7 +404,7 @@ void Server::Impl::PostToConnections(Fn fn) {
 }
 
 void Server::Impl::Stop() {
-  if (ioc.get_executor().running_in_this_thread()) {
+  if (OnIoThread()) {
     Log(LogLevel::kError, "http_stop_called_on_io_thread");
     std::abort();
   }
@@ -411,7 +430,8 @@ void Server::Impl::Stop() {
     cv.wait_for(lock, kForceCloseWait, [this] { return conns.empty(); });
   }
   lock.unlock();
-  ioc.stop();
+  keep_running.clear();
+  for (auto& ioc : contexts) ioc->stop();
   for (std::thread& t : threads) t.join();
   threads.clear();
   lock.lock();
@@ -439,8 +459,9 @@ void Server::Impl::Unregister(uint64_t id) {
 
 asio::awaitable<void> Server::Impl::Accept() {
   while (true) {
+    asio::io_context& target = *contexts[next_context++ % contexts.size()];
     auto [ec, socket] =
-        co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)), kTuple);
+        co_await acceptor.async_accept(asio::any_io_executor(target.get_executor()), kTuple);
     if (ec) {
       if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
       Log(LogLevel::kWarn, "http_accept_failed", {{"error", ec.message()}});

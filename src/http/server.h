@@ -1,10 +1,11 @@
 #pragma once
 // HTTP/1.1 server on Boost.Beast.
 //
-// Threading: Start() launches `Options::threads` I/O threads that run the accept loop and every
-// connection's coroutine. Stop() may be called from any thread (e.g. a signal handler's strand)
-// except an I/O thread (so never from inside Handler::Handle; that aborts), and returns once
-// every connection is closed or the drain timeout passed.
+// Threading: Start() launches `Options::threads` I/O threads, each running its own io_context;
+// every connection is assigned to one of them at accept (round robin) and its coroutine runs
+// there alone, so a connection needs no strand or lock. Stop() may be called from any thread (e.g.
+// a signal handler) except an I/O thread (so never from inside Handler::Handle; that aborts), and
+// returns once every connection is closed or the drain timeout passed.
 //
 // A connection reads its next request only after the previous response was written, so
 // pipelined requests are answered in order and a pending long poll holds its connection.
