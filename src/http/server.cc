@@ -1,7 +1,9 @@
 #include "http/server.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <charconv>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -24,6 +26,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -39,7 +42,6 @@ using tcp = asio::ip::tcp;
 using common::Log;
 using common::LogLevel;
 using RequestParser = bhttp::request_parser<bhttp::string_body>;
-using BeastResponse = bhttp::response<bhttp::string_body>;
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
@@ -96,28 +98,54 @@ Response ErrorResponse(int status) {
   return r;
 }
 
-BeastResponse ToBeast(Response r, unsigned version, bool keep_alive,
-                      const std::string& server_name) {
-  BeastResponse res;
-  res.version(version);
+bool IsServerOwnedHeader(std::string_view name) {
+  for (std::string_view owned :
+       {"connection", "transfer-encoding", "date", "server", "content-length"}) {
+    if (beast::iequals(name, owned)) return true;
+  }
+  return false;
+}
+
+// A response on the wire: the status line and headers in one string, the body beside it, written
+// together by one gather write. (Written by hand rather than through Beast's serializer, which
+// allocated per header and walked a long buffer sequence on every write.)
+struct WireResponse {
+  std::string head;
+  std::string body;
+  std::array<asio::const_buffer, 2> buffers() const {
+    return {asio::buffer(head), asio::buffer(body)};
+  }
+};
+
+WireResponse ToWire(Response r, unsigned version, bool keep_alive, std::string_view server_name) {
+  WireResponse w;
   const int status = (r.status >= 200 && r.status <= 599) ? r.status : 500;
-  res.result(static_cast<unsigned>(status));
-  for (const Header& h : r.headers) {
-    if (IsValidHeader(h)) res.insert(h.name, h.value);
+  const bool has_body = status != 204 && status != 304;
+  std::string& h = w.head;
+  h.reserve(256);
+  h.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  char number[24];
+  h.append(number, std::to_chars(number, number + sizeof number, status).ptr);
+  h.push_back(' ');
+  h.append(bhttp::obsolete_reason(static_cast<bhttp::status>(status)));
+  h.append("\r\n");
+  for (const Header& x : r.headers) {
+    if (!IsValidHeader(x) || IsServerOwnedHeader(x.name)) continue;
+    h.append(x.name).append(": ").append(x.value).append("\r\n");
   }
-  // Framing and connection management belong to the server.
-  res.erase(bhttp::field::connection);
-  res.erase(bhttp::field::transfer_encoding);
-  res.set(bhttp::field::date, HttpDate());
-  res.set(bhttp::field::server, server_name);
-  if (status == 204 || status == 304) {
-    res.erase(bhttp::field::content_length);
-  } else {
-    res.body() = std::move(r.body);
-    res.content_length(res.body().size());
+  h.append("Date: ").append(HttpDate()).append("\r\n");
+  h.append("Server: ").append(server_name).append("\r\n");
+  if (has_body) {
+    h.append("Content-Length: ")
+        .append(number, std::to_chars(number, number + sizeof number, r.body.size()).ptr)
+        .append("\r\n");
+    w.body = std::move(r.body);
   }
-  res.keep_alive(keep_alive);
-  return res;
+  // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes unless told to keep it.
+  if (version >= 11 && !keep_alive) h.append("Connection: close\r\n");
+  if (version < 11 && keep_alive) h.append("Connection: keep-alive\r\n");
+  h.append("\r\n");
+  return w;
 }
 
 // The status to answer a failed read with, or 0 to close without answering.
@@ -536,9 +564,9 @@ asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c)
       keep_alive = false;
     }
     keep_alive = keep_alive && !stopping;
-    BeastResponse res = ToBeast(std::move(*response), version, keep_alive, options.server_name);
+    WireResponse res = ToWire(std::move(*response), version, keep_alive, options.server_name);
     c->stream.expires_after(options.idle_timeout);
-    std::tie(ec, n) = co_await bhttp::async_write(c->stream, res, kTuple);
+    std::tie(ec, n) = co_await asio::async_write(c->stream, res.buffers(), kTuple);
     if (ec || !keep_alive || stopping) co_return;
   }
 }
@@ -571,9 +599,9 @@ asio::awaitable<std::optional<Response>> Server::Impl::Dispatch(std::shared_ptr<
 
 asio::awaitable<void> Server::Impl::AnswerErrorAndClose(std::shared_ptr<Connection> c, int status) {
   c->phase = Phase::kClosing;
-  BeastResponse res = ToBeast(ErrorResponse(status), 11, false, options.server_name);
+  WireResponse res = ToWire(ErrorResponse(status), 11, false, options.server_name);
   c->stream.expires_after(std::min<std::chrono::seconds>(options.idle_timeout, kLingerTime));
-  auto [ec, n] = co_await bhttp::async_write(c->stream, res, kTuple);
+  auto [ec, n] = co_await asio::async_write(c->stream, res.buffers(), kTuple);
   if (ec || stopping) co_return;
   // Half-close, then drain until the client closes or the linger time is up.
   c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
