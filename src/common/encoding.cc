@@ -28,29 +28,24 @@ std::string ToHex(std::span<const uint8_t> bytes) {
 }
 
 std::string Base64Encode(std::string_view in) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+  std::string out((in.size() + 2) / 3 * 4, '\0');
+  char* o = out.data();
   size_t i = 0;
   const auto* p = reinterpret_cast<const uint8_t*>(in.data());
-  for (; i + 3 <= in.size(); i += 3) {
-    uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
-    out.push_back(kB64[(v >> 18) & 63]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(kB64[(v >> 6) & 63]);
-    out.push_back(kB64[v & 63]);
+  for (; i + 3 <= in.size(); i += 3, o += 4) {
+    const uint32_t v = (p[i] << 16) | (p[i + 1] << 8) | p[i + 2];
+    o[0] = kB64[(v >> 18) & 63];
+    o[1] = kB64[(v >> 12) & 63];
+    o[2] = kB64[(v >> 6) & 63];
+    o[3] = kB64[v & 63];
   }
-  size_t rest = in.size() - i;
-  if (rest == 1) {
-    uint32_t v = p[i] << 16;
-    out.push_back(kB64[(v >> 18) & 63]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.append("==");
-  } else if (rest == 2) {
-    uint32_t v = (p[i] << 16) | (p[i + 1] << 8);
-    out.push_back(kB64[(v >> 18) & 63]);
-    out.push_back(kB64[(v >> 12) & 63]);
-    out.push_back(kB64[(v >> 6) & 63]);
-    out.push_back('=');
+  const size_t rest = in.size() - i;
+  if (rest != 0) {
+    const uint32_t v = (p[i] << 16) | (rest == 2 ? p[i + 1] << 8 : 0);
+    o[0] = kB64[(v >> 18) & 63];
+    o[1] = kB64[(v >> 12) & 63];
+    o[2] = rest == 2 ? kB64[(v >> 6) & 63] : '=';
+    o[3] = '=';
   }
   return out;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/ascii_scan.h"
+
 namespace spool::engine {
 namespace {
 
@@ -167,12 +169,8 @@ void AppendLengthPrefixed(common::Md5Builder& md5, std::string_view s) {
 bool IsAllowedMessageText(std::string_view text) {
   size_t i = 0;
   while (i < text.size()) {
-    // Fast path for printable ASCII.
-    auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x80) {
-      ++i;
-      continue;
-    }
+    i = common::SkipPlainAscii(text, i);  // printable ASCII, eight bytes at a time
+    if (i == text.size()) break;
     int32_t cp = NextCodePoint(text, &i);
     if (cp < 0 || !IsAllowedCodePoint(cp)) return false;
   }

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cstdlib>
 
+#include "common/ascii_scan.h"
 #include "common/encoding.h"
 #include "protocol/escape.h"
 #include "protocol/writer.h"
@@ -20,11 +21,9 @@ void AppendJsonString(std::string* out, std::string_view text) {
   size_t run = 0;  // start of the stretch not yet copied
   auto flush = [&](size_t i) { out->append(text.data() + run, i - run); };
   for (size_t i = 0; i < text.size();) {
+    i = common::SkipJsonSafe(text, i);
+    if (i == text.size()) break;
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       const size_t n = Utf8SequenceLength(text, i);
       if (n != 0) {
