@@ -52,8 +52,8 @@ std::string Base64Encode(std::string_view in) {
 
 std::optional<std::string> Base64Decode(std::string_view in) {
   if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
+  std::string out(in.size() / 4 * 3, '\0');
+  char* o = out.data();
   for (size_t i = 0; i < in.size(); i += 4) {
     int v[4];
     int pad = 0;
@@ -71,10 +71,11 @@ std::optional<std::string> Base64Decode(std::string_view in) {
       if (v[k] < 0) return std::nullopt;
     }
     uint32_t x = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out.push_back(static_cast<char>(x >> 16));
-    if (pad < 2) out.push_back(static_cast<char>((x >> 8) & 0xff));
-    if (pad < 1) out.push_back(static_cast<char>(x & 0xff));
+    *o++ = static_cast<char>(x >> 16);
+    if (pad < 2) *o++ = static_cast<char>((x >> 8) & 0xff);
+    if (pad < 1) *o++ = static_cast<char>(x & 0xff);
   }
+  out.resize(static_cast<size_t>(o - out.data()));
   return out;
 }
 
