@@ -56,6 +56,8 @@ run_suite "javascript (JSON protocol, @aws-sdk/client-sqs and sqs-consumer)" \
   node --test --test-concurrency=1 tests/js/
 run_suite "durability (restarts, data directory lock, torn tail, corruption and repair)" \
   bash tests/integration/durability_test.sh
+run_suite "disk full (data directory on a small tmpfs that fills up, then grows)" \
+  /usr/bin/python3 tests/integration/disk_full_test.py
 run_suite "crash (kill -9 under load, restart, check against a ledger; 20 cycles)" \
   /usr/bin/python3 tests/integration/crash_test.py --cycles 20
 
