@@ -51,7 +51,20 @@ engine::SendEntry ReadSendEntry(protocol::Reader& r) {
   return e;
 }
 
-std::string Hex(const common::Md5Digest& d) { return common::ToHex(d); }
+// An MD5 digest as the 32 hex digits SQS returns, without a heap allocation.
+struct Md5Text {
+  char digits[32];
+  operator std::string_view() const { return {digits, sizeof digits}; }
+};
+Md5Text Hex(const common::Md5Digest& d) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  Md5Text t;
+  for (size_t i = 0; i < d.size(); ++i) {
+    t.digits[2 * i] = kDigits[d[i] >> 4];
+    t.digits[2 * i + 1] = kDigits[d[i] & 0xf];
+  }
+  return t;
+}
 
 void WriteSendDigests(protocol::Writer& w, const engine::SendEntryResult& e) {
   w.String("MD5OfMessageBody", "MD5OfMessageBody", Hex(e.md5_body));

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <iterator>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -170,6 +171,7 @@ std::string RemoteAddress(const tcp::socket& socket) {
 
 Request ToRequest(bhttp::request<bhttp::string_body> m, std::string remote_address) {
   Request r;
+  r.headers.reserve(static_cast<size_t>(std::distance(m.begin(), m.end())));
   r.method = std::string(m.method_string());
   r.target = std::string(m.target());
   for (const auto& f : m)
