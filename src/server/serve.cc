@@ -54,7 +54,6 @@ int RunServe(const ServeConfig& config) {
     storage::LogOptions log_options;
     log_options.dir = JournalDir(config.data_dir);
     log_options.sync = ParseSyncMode(config.fsync);
-    log_options.prepare_segments = true;  // cheaper fdatasync (storage/log.h)
     storage::RecoveryReport report;
     storage::Status status;
     std::string replay_error;

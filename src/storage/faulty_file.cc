@@ -1,6 +1,5 @@
 // FaultyFileSystem: a FileSystem that runs out of space or fails syncs when a test says so.
 
-#include <algorithm>
 #include <cerrno>
 #include <mutex>
 
@@ -93,26 +92,6 @@ int FaultyFileSystem::SyncDir(const std::string& dir) {
 
 int FaultyFileSystem::TruncateFile(const std::string& path, uint64_t size) {
   return base_->TruncateFile(path, size);
-}
-
-int FaultyFileSystem::WriteZeros(const std::string& path, uint64_t bytes) {
-  if (!state_->Charge(bytes)) return ENOSPC;
-  if (state_->SyncsFail()) return EIO;
-  return base_->WriteZeros(path, bytes);
-}
-
-int FaultyFileSystem::OpenPrepared(const std::string& path, std::unique_ptr<WritableFile>* out) {
-  std::unique_ptr<WritableFile> base;
-  if (int err = base_->OpenPrepared(path, &base)) return err;
-  *out = std::make_unique<FaultyWritableFile>(std::move(base), state_);
-  return 0;
-}
-
-int FaultyFileSystem::FreeBytes(const std::string& dir, uint64_t* out) {
-  if (int err = base_->FreeBytes(dir, out)) return err;
-  std::lock_guard lock(state_->mu);
-  if (state_->budget >= 0) *out = std::min(*out, static_cast<uint64_t>(state_->budget));
-  return 0;
 }
 
 int FaultyFileSystem::Lock(const std::string& path, std::unique_ptr<WritableFile>* release) {

@@ -4,12 +4,9 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
-#include <string>
 
 #include "storage/file.h"
 
@@ -23,12 +20,11 @@ class PosixWritableFile final : public WritableFile {
   PosixWritableFile(int fd, uint64_t size) : fd_(fd), size_(size) {}
   ~PosixWritableFile() override { Close(); }
 
-  // Writes at size_ (not O_APPEND): over the zeros of a prepared file, or at the end.
   int Append(std::string_view data) override {
     const char* p = data.data();
     size_t left = data.size();
     while (left > 0) {
-      const ssize_t n = ::pwrite(fd_, p, left, static_cast<off_t>(size_));
+      const ssize_t n = ::write(fd_, p, left);
       if (n < 0) {
         if (errno == EINTR) continue;
         return Errno();  // size_ counts what did reach the file, so Truncate can undo it
@@ -70,9 +66,9 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size_;
 };
 
-int OpenForWriting(const std::string& path, int flags, int* fd, uint64_t* size) {
+int OpenAppend(const std::string& path, int* fd, uint64_t* size) {
   do {
-    *fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | flags, 0644);
+    *fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   } while (*fd < 0 && errno == EINTR);
   if (*fd < 0) return Errno();
   struct stat st;
@@ -90,7 +86,7 @@ class PosixFileSystemImpl final : public FileSystem {
   int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) override {
     int fd;
     uint64_t size;
-    if (int err = OpenForWriting(path, O_CREAT, &fd, &size)) return err;
+    if (int err = OpenAppend(path, &fd, &size)) return err;
     *out = std::make_unique<PosixWritableFile>(fd, size);
     return 0;
   }
@@ -177,40 +173,10 @@ class PosixFileSystemImpl final : public FileSystem {
     return ::truncate(path.c_str(), static_cast<off_t>(size)) == 0 ? 0 : Errno();
   }
 
-  int WriteZeros(const std::string& path, uint64_t bytes) override {
-    int fd;
-    uint64_t size;
-    if (int err = OpenForWriting(path, O_CREAT | O_TRUNC, &fd, &size)) return err;
-    PosixWritableFile file(fd, 0);
-    const std::string zeros(1 << 20, '\0');
-    for (uint64_t left = bytes; left > 0;) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(left, zeros.size()));
-      if (int err = file.Append(std::string_view(zeros.data(), n))) return err;
-      left -= n;
-    }
-    if (int err = file.Sync()) return err;
-    return file.Close();
-  }
-
-  int OpenPrepared(const std::string& path, std::unique_ptr<WritableFile>* out) override {
-    int fd;
-    uint64_t size;
-    if (int err = OpenForWriting(path, 0, &fd, &size)) return err;
-    *out = std::make_unique<PosixWritableFile>(fd, 0);
-    return 0;
-  }
-
-  int FreeBytes(const std::string& dir, uint64_t* out) override {
-    struct statvfs st;
-    if (::statvfs(dir.c_str(), &st) != 0) return Errno();
-    *out = static_cast<uint64_t>(st.f_bavail) * static_cast<uint64_t>(st.f_frsize);
-    return 0;
-  }
-
   int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) override {
     int fd;
     uint64_t size;
-    if (int err = OpenForWriting(path, O_CREAT, &fd, &size)) return err;
+    if (int err = OpenAppend(path, &fd, &size)) return err;
     // flock locks belong to the open file description: a second open of the same file, in this
     // process or another, conflicts; closing the descriptor releases the lock.
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {

@@ -10,19 +10,13 @@
 
 namespace spool::storage {
 
-// An open file written sequentially. Methods return 0 on success or an errno value.
-//
-// Size() is the end of what was written through this file, where the next Append writes. For
-// a file from OpenWritable it is also the file's length. A file from OpenPrepared starts with
-// Size() 0 over a longer, zero-filled file: appends overwrite the zeros (which makes fdatasync
-// cheaper: the file's length and block map do not change), and the zeros past Size() stay
-// until Truncate cuts them off.
+// An open file for appending. Methods return 0 on success or an errno value.
 class WritableFile {
  public:
   virtual ~WritableFile() = default;
   virtual int Append(std::string_view data) = 0;
   virtual int Sync() = 0;                   // fdatasync
-  virtual int Truncate(uint64_t size) = 0;  // cut the file to exactly `size` bytes
+  virtual int Truncate(uint64_t size) = 0;  // cut the file back to `size` bytes
   virtual int Close() = 0;
   virtual uint64_t Size() const = 0;
 };
@@ -39,12 +33,6 @@ class FileSystem {
   virtual int CreateDir(const std::string& dir) = 0;  // ok if it exists
   virtual int SyncDir(const std::string& dir) = 0;
   virtual int TruncateFile(const std::string& path, uint64_t size) = 0;
-  // Writes `path` as `bytes` zero bytes (replacing any file of that name) and syncs it.
-  virtual int WriteZeros(const std::string& path, uint64_t bytes) = 0;
-  // Opens an existing file for writing from offset 0 over its contents (see WritableFile).
-  virtual int OpenPrepared(const std::string& path, std::unique_ptr<WritableFile>* out) = 0;
-  // Bytes available to an unprivileged writer on the file system holding `dir`.
-  virtual int FreeBytes(const std::string& dir, uint64_t* out) = 0;
   // Takes an exclusive advisory lock (flock) on `path`, held until `*release` is destroyed.
   virtual int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) = 0;
 };
@@ -53,9 +41,8 @@ class FileSystem {
 FileSystem* PosixFileSystem();
 
 // Wraps another FileSystem and fails writes on demand: after `SetWriteBudget(n)` the next
-// appends (and WriteZeros) succeed until n bytes in total were written, then fail with ENOSPC
-// (writing nothing of the failing call; FreeBytes reports the budget left); Sync can be made
-// to fail likewise (WritableFile::Sync and SyncDir return
+// appends succeed until n bytes in total were written, then fail with ENOSPC (writing nothing
+// of the failing call); Sync can be made to fail likewise (WritableFile::Sync and SyncDir return
 // EIO while FailSyncs(true)). Thread-safe. For disk-full tests.
 class FaultyFileSystem final : public FileSystem {
  public:
@@ -71,9 +58,6 @@ class FaultyFileSystem final : public FileSystem {
   int CreateDir(const std::string& dir) override;
   int SyncDir(const std::string& dir) override;
   int TruncateFile(const std::string& path, uint64_t size) override;
-  int WriteZeros(const std::string& path, uint64_t bytes) override;
-  int OpenPrepared(const std::string& path, std::unique_ptr<WritableFile>* out) override;
-  int FreeBytes(const std::string& dir, uint64_t* out) override;
   int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) override;
 
   struct State;  // the budget and switches, shared with every file this opened

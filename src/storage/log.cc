@@ -80,17 +80,8 @@ struct Log::Impl {
   std::optional<SnapshotJob> snapshot_job;  // guarded by mu
   bool snapshot_stop = false;               // guarded by mu; set by Close once the committer ended
 
-  // The preparer thread zero-fills the next segment as `prepared_path` (see
-  // LogOptions::prepare_segments); the committer renames it into place at a roll.
-  std::condition_variable prepare_cv;  // the preparer waits here
-  bool prepared_ready = false;         // guarded by mu
-  bool prepare_stop = false;           // guarded by mu
-  bool segment_prepared = false;       // committer: the current segment has zeros past good_size
-  std::string prepared_path;
-
   std::thread committer;
   std::thread snapshotter;
-  std::thread preparer;
   std::once_flag close_once;
 
   void Run();
@@ -98,9 +89,6 @@ struct Log::Impl {
   void WriteRound();
   Status PrepareSegment(bool roll);
   Status Roll();
-  Status StartSegment(uint64_t sequence);
-  bool TakePrepared(const std::string& path);
-  void PrepareLoop();
   void CutBack();
   void SyncNow();
   void Checkpoint(SnapshotFn fn, CheckpointCallback done);
@@ -212,8 +200,7 @@ void Log::Impl::CutBack() {
     return;
   }
   needs_cut = false;
-  segment_prepared = false;  // the cut took the zeros too: appending from here
-  segment->Sync();           // best effort: make the cut durable too
+  segment->Sync();  // best effort: make the cut durable too
 }
 
 Status Log::Impl::PrepareSegment(bool roll) {
@@ -224,88 +211,9 @@ Status Log::Impl::PrepareSegment(bool roll) {
                      err);
     }
     needs_cut = false;
-    segment_prepared = false;
   }
   if (roll || good_size >= options.segment_bytes) return Roll();
-  if (!segment_prepared && options.prepare_segments) {
-    std::unique_lock lock(mu);
-    const bool ready = prepared_ready;
-    lock.unlock();
-    if (ready) return Roll();  // leave an appended segment for a prepared one
-  }
   return Status::Ok();
-}
-
-// Called with mu not held. When a prepared segment is ready, renames it to `path` and returns
-// true; the preparer then starts on the next one. (The rename happens under mu: the preparer
-// must not reuse the prepared name before the file has left it.)
-bool Log::Impl::TakePrepared(const std::string& path) {
-  std::lock_guard lock(mu);
-  if (!prepared_ready) return false;
-  prepared_ready = false;
-  prepare_cv.notify_one();
-  return fs->Rename(prepared_path, path) == 0;
-}
-
-// Makes `sequence` the current segment: the prepared file renamed into place when one is
-// ready, else a new file.
-Status Log::Impl::StartSegment(uint64_t sequence) {
-  std::unique_ptr<WritableFile> next;
-  bool prepared = false;
-  const std::string path = JoinPath(options.dir, format::SegmentFileName(sequence));
-  if (options.prepare_segments && TakePrepared(path)) {
-    std::string header;
-    format::AppendFileHeader({format::kVersion, format::FileKind::kSegment, sequence}, &header);
-    if (fs->OpenPrepared(path, &next) == 0 && next->Append(header) == 0 && next->Sync() == 0 &&
-        fs->SyncDir(options.dir) == 0) {
-      prepared = true;
-    } else {
-      next.reset();  // fall back to a fresh file under the same name (CreateSegment resets it)
-    }
-  }
-  if (!prepared) {
-    if (Status s = CreateSegment(fs, options.dir, sequence, &next); !s.ok) return s;
-  }
-  if (segment) segment->Close();
-  segment = std::move(next);
-  segment_prepared = prepared;
-  segment_seq = sequence;
-  good_size = segment->Size();
-  std::lock_guard lock(mu);
-  segment_sizes[segment_seq] = good_size;
-  return Status::Ok();
-}
-
-void Log::Impl::PrepareLoop() {
-  // The file is the segment's header plus segment_bytes: rounds that go past it append.
-  const uint64_t bytes = format::kFileHeaderSize + options.segment_bytes;
-  bool warned = false;
-  std::unique_lock lock(mu);
-  for (;;) {
-    prepare_cv.wait(lock, [this] { return prepare_stop || !prepared_ready; });
-    if (prepare_stop) return;
-    lock.unlock();
-    uint64_t free_bytes = 0;
-    int err = fs->FreeBytes(options.dir, &free_bytes);
-    const bool room = err == 0 && free_bytes / 4 >= bytes;
-    if (room) {
-      err = fs->WriteZeros(prepared_path, bytes);
-      if (err != 0) fs->Remove(prepared_path);
-      if (err != 0 && !warned) {
-        common::Log(LogLevel::kWarn, "log_segment_prepare_failed",
-                    {{"file", prepared_path}, {"error", std::strerror(err)}});
-        warned = true;
-      }
-    }
-    lock.lock();
-    if (room && err == 0) {
-      prepared_ready = true;
-      warned = false;
-      continue;
-    }
-    // Short of space or failing: try again later, appending meanwhile.
-    prepare_cv.wait_for(lock, std::chrono::seconds(5), [this] { return prepare_stop; });
-  }
 }
 
 // Closes the current segment (synced, so only the newest segment can have a torn tail) and
@@ -316,14 +224,15 @@ Status Log::Impl::Roll() {
     unsynced = false;
     last_sync = Clock::now();
   }
-  if (segment_prepared) {
-    // Cut the zeros off before the segment stops being the newest: recovery accepts a zero
-    // tail only in the newest segment.
-    if (int err = segment->Truncate(good_size)) return IoError("cannot cut " + SegmentName(), err);
-    if (int err = segment->Sync()) return IoError("cannot sync " + SegmentName(), err);
-    segment_prepared = false;
-  }
-  return StartSegment(segment_seq + 1);
+  std::unique_ptr<WritableFile> next;
+  if (Status s = CreateSegment(fs, options.dir, segment_seq + 1, &next); !s.ok) return s;
+  segment->Close();
+  segment = std::move(next);
+  ++segment_seq;
+  good_size = segment->Size();
+  std::lock_guard lock(mu);
+  segment_sizes[segment_seq] = good_size;
+  return Status::Ok();
 }
 
 void Log::Impl::SyncNow() {
@@ -456,20 +365,18 @@ std::unique_ptr<Log> Log::Open(const LogOptions& options, const ReplayFn& replay
   for (const std::string& ignored : report->ignored_snapshots) {
     common::Log(LogLevel::kWarn, "log_snapshot_ignored", {{"snapshot", ignored}});
   }
-  impl->segment_sizes = std::move(recovered.segment_sizes);
-  // Not named like a segment or a temporary: checkpoints remove temporaries, and this file
-  // outlives them. A stale one (the server stopped while preparing) is replaced.
-  impl->prepared_path = JoinPath(dir, "wal-next.zero");
-  fs->Remove(impl->prepared_path);  // best effort
-  if (Status s = impl->StartSegment(recovered.next_segment); !s.ok) {
+  if (Status s = CreateSegment(fs, dir, recovered.next_segment, &impl->segment); !s.ok) {
     *status = s;
     return nullptr;
   }
+  impl->segment_seq = recovered.next_segment;
+  impl->good_size = impl->segment->Size();
+  impl->segment_sizes = std::move(recovered.segment_sizes);
+  impl->segment_sizes[impl->segment_seq] = impl->good_size;
   impl->snapshot_size = recovered.snapshot_bytes;
   impl->last_sync = Clock::now();
   impl->committer = std::thread(&Impl::Run, impl.get());
   impl->snapshotter = std::thread(&Impl::SnapshotLoop, impl.get());
-  if (options.prepare_segments) impl->preparer = std::thread(&Impl::PrepareLoop, impl.get());
   *status = Status::Ok();
   return std::unique_ptr<Log>(new Log(std::move(impl)));
 }
@@ -529,15 +436,6 @@ void Log::Close() {
     }
     d.snapshot_cv.notify_one();
     d.snapshotter.join();
-    {
-      std::lock_guard lock(d.mu);
-      d.prepare_stop = true;
-    }
-    d.prepare_cv.notify_one();
-    if (d.preparer.joinable()) d.preparer.join();
-    if (d.segment && d.segment_prepared && d.segment->Truncate(d.good_size) == 0) {
-      d.segment->Sync();  // tidy; recovery would cut the zeros anyway
-    }
     if (d.segment) d.segment->Close();
     d.lock_file.reset();
   });

@@ -53,13 +53,6 @@ struct LogOptions {
   uint64_t segment_bytes = 64ull << 20;
   // Most bytes one round writes (a round takes what is queued, up to this).
   uint64_t max_round_bytes = 8ull << 20;
-  // Zero-fill the next segment in advance on a background thread, and write each segment over
-  // its zeros: an fdatasync then flushes data blocks only (appending also changes the file's
-  // length and block map, which costs an ext4 journal commit per sync: about 40% more time
-  // and CPU per sync, docs/performance.md). Until a prepared segment is ready the log appends
-  // as usual, and it moves to the prepared one at the next round. Skipped while the file
-  // system has less than four segments' worth of free space.
-  bool prepare_segments = false;
   // File access; nullptr means the real POSIX file system. Tests inject faults here.
   FileSystem* fs = nullptr;
 };
@@ -71,9 +64,6 @@ struct RecoveryReport {
   std::string snapshot;          // file name of the snapshot used, "" when none
   uint64_t truncated_bytes = 0;  // torn tail cut off the last segment
   std::string truncated_file;    // which file was cut, "" when none
-  // Zeros cut off the newest segment: the unused end of a prepared segment
-  // (LogOptions::prepare_segments), not damage. Not counted in truncated_bytes.
-  uint64_t zero_tail_bytes = 0;
   // Snapshots that were damaged or incomplete and skipped in favour of an older one (or of
   // none), newest first, each as "<file>: <why>". Left on disk for the operator.
   std::vector<std::string> ignored_snapshots;

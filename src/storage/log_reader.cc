@@ -85,12 +85,6 @@ ParsedFile ParseLogFile(std::string_view contents) {
   auto stop = [&](uint64_t pos, std::string problem) {
     out.valid_bytes = pos;
     out.problem = std::move(problem);
-    const std::string_view rest = contents.substr(pos);
-    if (rest.find_first_not_of('\0') == std::string_view::npos) {
-      out.zero_tail = true;  // nothing but zeros: no frame can follow (type 0 is never written)
-      out.outcome = ParseOutcome::kTornTail;
-      return out;
-    }
     out.outcome =
         FindValidFrame(contents, pos + 1) ? ParseOutcome::kCorrupt : ParseOutcome::kTornTail;
     return out;

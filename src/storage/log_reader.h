@@ -32,9 +32,6 @@ struct ParsedFile {
   bool snapshot_end = false;  // a snapshot end marker, with the right count, ends the valid part
   uint64_t valid_bytes = 0;   // length of the valid prefix (header and whole frames)
   std::string problem;        // what is wrong at `valid_bytes`; empty when clean
-  // kTornTail only: every byte from `valid_bytes` to the end is zero (a segment written over a
-  // zero-filled file, LogOptions::prepare_segments): the clean end of what was written.
-  bool zero_tail = false;
 };
 
 ParsedFile ParseLogFile(std::string_view contents);

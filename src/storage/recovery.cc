@@ -35,7 +35,6 @@ struct TornTail {
   uint64_t sequence = 0;
   uint64_t valid_bytes = 0;
   uint64_t file_bytes = 0;
-  bool zero_tail = false;  // only zeros after the valid part
 };
 
 class Recovery {
@@ -141,7 +140,7 @@ class Recovery {
         break;
       case ParseOutcome::kTornTail:
         if (!last) return corrupt("is damaged " + where + " and is not the newest segment");
-        *torn = TornTail{name, sequence, parsed.valid_bytes, contents.size(), parsed.zero_tail};
+        *torn = TornTail{name, sequence, parsed.valid_bytes, contents.size()};
         break;
       case ParseOutcome::kCorrupt:
         return corrupt("is damaged " + where + ", and valid records follow the damage");
@@ -156,12 +155,8 @@ class Recovery {
   }
 
   Status CutTornTail(const TornTail& torn, RecoveredLog* out) {
-    if (torn.zero_tail) {
-      report_->zero_tail_bytes = torn.file_bytes - torn.valid_bytes;
-    } else {
-      report_->truncated_file = torn.name;
-      report_->truncated_bytes = torn.file_bytes - torn.valid_bytes;
-    }
+    report_->truncated_file = torn.name;
+    report_->truncated_bytes = torn.file_bytes - torn.valid_bytes;
     if (torn.valid_bytes < format::kFileHeaderSize) {
       // Not even the header made it: the segment is created afresh under the same number.
       out->segment_sizes.erase(torn.sequence);
