@@ -195,7 +195,7 @@ void MemoryEngine::CreateQueue(CreateQueueRequest req, Callback<Empty> done) {
       queues_by_id_[q->id()] = q.get();
       queues_.emplace(req.name, std::move(q));
       CommitLocked(
-          journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
+          EncodeForLog(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
       journaled = true;
     }
   }
@@ -217,8 +217,8 @@ void MemoryEngine::DeleteQueue(std::string name, Callback<Empty> done) {
     deleted_at_[name] = clock_->Now();
     queues_.erase(it);
     CommitLocked(
-        journal::Encode(journal::DeleteQueue{id}), [](Completions*) {},
-        Acknowledge(std::move(done)), &completions);
+        EncodeForLog(journal::DeleteQueue{id}), [](Completions*) {}, Acknowledge(std::move(done)),
+        &completions);
   }
   for (auto& c : completions) c();
 }
@@ -348,7 +348,7 @@ void MemoryEngine::SetQueueAttributes(std::string name, StringPairs attributes,
       journal::SetAttributes record{q->id(), common::ToEpochMillis(now),
                                     RenderAll(q->config, options_.scope)};
       CommitLocked(
-          journal::Encode(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
+          EncodeForLog(record), [](Completions*) {}, Acknowledge(std::move(done)), &completions);
     }
   }
   for (auto& c : completions) c();
@@ -372,7 +372,7 @@ void MemoryEngine::PurgeQueue(std::string name, Callback<Empty> done) {
       // Applied in commit order, so sends journaled before the purge are purged too, as on
       // replay.
       CommitLocked(
-          journal::Encode(journal::PurgeQueue{id, common::ToEpochMillis(now)}),
+          EncodeForLog(journal::PurgeQueue{id, common::ToEpochMillis(now)}),
           [this, id](Completions*) {
             if (auto it = queues_by_id_.find(id); it != queues_by_id_.end()) it->second->Purge();
           },
@@ -393,7 +393,7 @@ void MemoryEngine::TagQueue(std::string name, StringPairs tags, Callback<Empty> 
     result = MergeTags(tags, name, &q->tags);
     if (result.ok()) {
       CommitLocked(
-          journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+          EncodeForLog(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
           Acknowledge(std::move(done)), &completions);
     }
   }
@@ -412,7 +412,7 @@ void MemoryEngine::UntagQueue(std::string name, std::vector<std::string> keys,
       return std::find(keys.begin(), keys.end(), p.first) != keys.end();
     });
     CommitLocked(
-        journal::Encode(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
+        EncodeForLog(journal::SetTags{q->id(), q->tags}), [](Completions*) {},
         Acknowledge(std::move(done)), &completions);
   }
   for (auto& c : completions) c();

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "engine/journal_records.h"
 #include "engine/queue.h"
 #include "engine/queue_config.h"
 #include "engine/queue_service.h"
@@ -100,6 +101,11 @@ class MemoryEngine final : public QueueService {
   void CommitLocked(std::string record, ApplyFn apply, AfterFn after, Completions* completions);
   // Journals a record nobody waits for (receive counts, dead-letter moves).
   void JournalLazilyLocked(std::string record);
+  // A record's journal bytes, or nothing without a log (in memory, records are not encoded).
+  template <class Record>
+  std::string EncodeForLog(const Record& record) const {
+    return log_ != nullptr ? journal::Encode(record) : std::string();
+  }
   void MaybeCheckpoint();
 
   Queue* FindLocked(const std::string& name);

@@ -2,7 +2,6 @@
 // dead-letter redrive.
 
 #include <algorithm>
-#include <set>
 
 #include "common/uuid.h"
 #include "engine/journal_records.h"
@@ -40,15 +39,17 @@ std::optional<Error> CheckBatch(const std::vector<Entry>& entries, std::string_v
                      "Maximum number of entries per request are 10. You have sent " +
                          std::to_string(entries.size()) + ".");
   }
-  std::set<std::string_view> seen;
-  for (const auto& e : entries) {
-    if (!IsValidBatchEntryId(e.id)) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!IsValidBatchEntryId(entries[i].id)) {
       return MakeError(Errc::kInvalidBatchEntryId,
                        "A batch entry id can only contain alphanumeric characters, hyphens and "
                        "underscores. It can be at most 80 letters long.");
     }
-    if (!seen.insert(e.id).second) {
-      return MakeError(Errc::kBatchIdsNotDistinct, "Id " + e.id + " repeated.");
+    // At most ten entries: comparing pairs costs less than building a set.
+    for (size_t j = 0; j < i; ++j) {
+      if (entries[j].id == entries[i].id) {
+        return MakeError(Errc::kBatchIdsNotDistinct, "Id " + entries[i].id + " repeated.");
+      }
     }
   }
   return std::nullopt;
@@ -179,7 +180,7 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
       m.enqueued_ms = common::ToEpochMillis(now);
       m.visible_at_ms = common::ToEpochMillis(now + std::chrono::seconds(delays[i]));
     }
-    std::string bytes = journal::Encode(record);
+    std::string bytes = EncodeForLog(record);
     uint64_t queue_id = q->id();
     std::vector<uint64_t> seqs;
     for (const auto& m : record.messages) seqs.push_back(m.seq);
@@ -275,8 +276,8 @@ void MemoryEngine::TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, 
     if (m->receive_count == 1) m->first_receive = now;
     m->received_at = now;
     if (log_ != nullptr) {
-      JournalLazilyLocked(journal::Encode(journal::Receive{
-          q->id(), m->seq, m->receive_count, common::ToEpochMillis(m->first_receive)}));
+      JournalLazilyLocked(EncodeForLog(journal::Receive{q->id(), m->seq, m->receive_count,
+                                                        common::ToEpochMillis(m->first_receive)}));
     }
     if (vt > 0) {
       q->MakeInflight(m, now, vt);
@@ -311,7 +312,7 @@ bool MemoryEngine::MoveToDeadLetterLocked(Queue* q, Message* m, TimePoint now,
   moved->dead_letter_source_arn =
       std::make_shared<const std::string>(options_.scope.QueueArn(q->name()));
   if (log_ != nullptr) {
-    JournalLazilyLocked(journal::Encode(
+    JournalLazilyLocked(EncodeForLog(
         journal::MoveMessage{q->id(), seq, dlq->id(), new_seq, *moved->dead_letter_source_arn}));
   }
   // Waiters on the dead-letter queue are served once the current operation is done with `q`,
@@ -427,7 +428,7 @@ void MemoryEngine::DeleteMessages(HandleRequest req, Callback<BatchResult> done)
         done(std::move(result));
       };
       CommitLocked(
-          journal::Encode(record), [](Completions*) {}, std::move(after), &completions);
+          EncodeForLog(record), [](Completions*) {}, std::move(after), &completions);
       journaled = true;
     }
   }
