@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 SPOOL := $(BUILD_DIR)/src/server/spool
 JOBS ?= $(shell nproc)
 
-.PHONY: run test deps build build-asan unit unit-asan integration fmt fmt-check fuzz clean
+.PHONY: run test deps build build-asan unit unit-asan integration fmt fmt-check fuzz microbench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +37,10 @@ fmt:
 
 fmt-check: deps
 	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+
+# Google Benchmark micro-benchmarks of the hot primitives (release build).
+microbench: build
+	@for b in $(BUILD_DIR)/src/*/*_microbench; do echo "== $$b"; $$b; done
 
 fuzz: deps
 	@cmake --preset fuzz >/dev/null

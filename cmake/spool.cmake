@@ -18,3 +18,16 @@ function(spool_test name)
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# spool_microbench(NAME SOURCES ... DEPS ...): a Google Benchmark binary. Built with the tests
+# (not in sanitizer or fuzz builds, whose timings mean nothing); ctest runs each benchmark once,
+# briefly, so they keep compiling and running. Figures come from `make microbench`.
+function(spool_microbench name)
+  if(NOT SPOOL_BUILD_TESTS OR SPOOL_SANITIZE OR SPOOL_FUZZ)
+    return()
+  endif()
+  cmake_parse_arguments(B "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${B_SOURCES})
+  target_link_libraries(${name} PRIVATE ${B_DEPS} benchmark::benchmark_main)
+  add_test(NAME ${name}_smoke COMMAND ${name} --benchmark_min_time=0.001)
+endfunction()
