@@ -118,7 +118,10 @@ struct WireResponse {
   }
 };
 
-WireResponse ToWire(Response r, unsigned version, bool keep_alive, std::string_view server_name) {
+// `head`: answering a HEAD request: the headers a GET would get, Content-Length included, and
+// no body (RFC 9110 section 9.3.2).
+WireResponse ToWire(Response r, unsigned version, bool keep_alive, std::string_view server_name,
+                    bool head) {
   WireResponse w;
   const int status = (r.status >= 200 && r.status <= 599) ? r.status : 500;
   const bool has_body = status != 204 && status != 304;
@@ -140,7 +143,7 @@ WireResponse ToWire(Response r, unsigned version, bool keep_alive, std::string_v
     h.append("Content-Length: ")
         .append(number, std::to_chars(number, number + sizeof number, r.body.size()).ptr)
         .append("\r\n");
-    w.body = std::move(r.body);
+    if (!head) w.body = std::move(r.body);
   }
   // HTTP/1.1 keeps the connection unless told otherwise; HTTP/1.0 closes unless told to keep it.
   if (version >= 11 && !keep_alive) h.append("Connection: close\r\n");
@@ -557,6 +560,7 @@ asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c)
     c->stream.expires_never();  // a long poll may legitimately take longer than idle_timeout
     bhttp::request<bhttp::string_body> message = parser.release();
     const unsigned version = message.version();
+    const bool head = message.method() == bhttp::verb::head;
     bool keep_alive = message.keep_alive();
     std::optional<Response> response =
         co_await Dispatch(c, ToRequest(std::move(message), c->remote_address));
@@ -566,7 +570,7 @@ asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c)
       keep_alive = false;
     }
     keep_alive = keep_alive && !stopping;
-    WireResponse res = ToWire(std::move(*response), version, keep_alive, options.server_name);
+    WireResponse res = ToWire(std::move(*response), version, keep_alive, options.server_name, head);
     c->stream.expires_after(options.idle_timeout);
     std::tie(ec, n) = co_await asio::async_write(c->stream, res.buffers(), kTuple);
     if (ec || !keep_alive || stopping) co_return;
@@ -601,7 +605,7 @@ asio::awaitable<std::optional<Response>> Server::Impl::Dispatch(std::shared_ptr<
 
 asio::awaitable<void> Server::Impl::AnswerErrorAndClose(std::shared_ptr<Connection> c, int status) {
   c->phase = Phase::kClosing;
-  WireResponse res = ToWire(ErrorResponse(status), 11, false, options.server_name);
+  WireResponse res = ToWire(ErrorResponse(status), 11, false, options.server_name, false);
   c->stream.expires_after(std::min<std::chrono::seconds>(options.idle_timeout, kLingerTime));
   auto [ec, n] = co_await asio::async_write(c->stream, res.buffers(), kTuple);
   if (ec || stopping) co_return;
