@@ -86,6 +86,9 @@ class MemoryEngine final : public QueueService {
   void AttachLog(storage::Log* log);
   // The whole state as journal records (what a snapshot holds). Takes the lock.
   std::vector<std::string> SnapshotRecords();
+  // The same, captured under the lock (payloads shared, not copied) and encoded one record at a
+  // time as the source is read: what a checkpoint hands the log (storage::SnapshotFn).
+  std::unique_ptr<storage::SnapshotSource> CaptureSnapshot();
 
  private:
   // Completions collected under the lock and run after it is released.

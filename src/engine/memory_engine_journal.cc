@@ -82,12 +82,41 @@ void MemoryEngine::MaybeCheckpoint() {
   // Checkpoint when the segments since the last snapshot hold more than the threshold and more
   // than the snapshot itself: disk use stays within a small multiple of the live data.
   if (segments > options_.checkpoint_min_bytes && segments > log->snapshot_bytes()) {
-    log->RequestCheckpoint([this] { return SnapshotRecords(); });
+    log->RequestCheckpoint([this] { return CaptureSnapshot(); });
   }
 }
 
+namespace {
+
+// Encodes captured records one at a time as the log writes them, releasing each as it goes.
+class CapturedSnapshot final : public storage::SnapshotSource {
+ public:
+  explicit CapturedSnapshot(std::vector<journal::Record> records) : records_(std::move(records)) {}
+  bool Next(std::string* record) override {
+    if (next_ == records_.size()) return false;
+    *record = journal::Encode(records_[next_]);
+    records_[next_++] = journal::Record{};  // drop its payload references now
+    return true;
+  }
+
+ private:
+  std::vector<journal::Record> records_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
 std::vector<std::string> MemoryEngine::SnapshotRecords() {
-  // Captured under the lock (payloads are shared, not copied), encoded after releasing it.
+  std::unique_ptr<storage::SnapshotSource> source = CaptureSnapshot();
+  std::vector<std::string> out;
+  std::string record;
+  while (source->Next(&record)) out.push_back(std::move(record));
+  return out;
+}
+
+std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
+  // Captured under the lock (payloads are shared, not copied); encoded later, off the lock and
+  // off the commit path, by the snapshot thread pulling from the source.
   std::vector<journal::Record> records;
   {
     std::lock_guard lock(mu_);
@@ -121,10 +150,7 @@ std::vector<std::string> MemoryEngine::SnapshotRecords() {
       if (!add.messages.empty()) records.emplace_back(std::move(add));
     }
   }
-  std::vector<std::string> out;
-  out.reserve(records.size());
-  for (const auto& r : records) out.push_back(journal::Encode(r));
-  return out;
+  return std::make_unique<CapturedSnapshot>(std::move(records));
 }
 
 bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {

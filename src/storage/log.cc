@@ -73,7 +73,7 @@ struct Log::Impl {
   // The snapshot thread writes one snapshot at a time, handed over by the committer.
   struct SnapshotJob {
     uint64_t sequence = 0;
-    std::vector<std::string> records;
+    std::unique_ptr<SnapshotSource> source;
     CheckpointCallback done;
   };
   std::condition_variable snapshot_cv;      // the snapshot thread waits here for a job
@@ -255,7 +255,8 @@ void Log::Impl::SyncNow() {
 }
 
 void Log::Impl::Checkpoint(SnapshotFn fn, CheckpointCallback done) {
-  std::vector<std::string> records = fn();
+  std::unique_ptr<SnapshotSource> source = fn();  // a capture: the encoding happens later
+  if (!source) source = SnapshotOf({});
   // A segment holding no record yet can start the snapshot itself.
   const bool empty = good_size == format::kFileHeaderSize && !needs_cut;
   if (Status s = PrepareSegment(/*roll=*/!empty); !s.ok) {
@@ -264,7 +265,7 @@ void Log::Impl::Checkpoint(SnapshotFn fn, CheckpointCallback done) {
   }
   {
     std::lock_guard lock(mu);
-    snapshot_job = SnapshotJob{segment_seq, std::move(records), std::move(done)};
+    snapshot_job = SnapshotJob{segment_seq, std::move(source), std::move(done)};
   }
   snapshot_cv.notify_one();
 }
@@ -293,13 +294,11 @@ void Log::Impl::WriteSnapshot(SnapshotJob job) {
   {
     SnapshotWriter writer(fs, options.dir, sequence);
     status = writer.Open();
-    for (const std::string& record : job.records) {
-      if (!status.ok) break;
-      status = writer.Add(record);
-    }
+    std::string record;
+    while (status.ok && job.source->Next(&record)) status = writer.Add(record);
     if (status.ok) status = writer.Finish(&bytes);
   }
-  std::vector<std::string>().swap(job.records);
+  job.source.reset();
   if (status.ok) {
     {
       std::lock_guard lock(mu);
@@ -394,6 +393,28 @@ void Log::Append(std::string record, AppendCallback done) {
   d.queue.push_back({std::move(record), std::move(done), refused});
   lock.unlock();
   if (wake) d.work_cv.notify_one();
+}
+
+namespace {
+
+class VectorSource final : public SnapshotSource {
+ public:
+  explicit VectorSource(std::vector<std::string> records) : records_(std::move(records)) {}
+  bool Next(std::string* record) override {
+    if (next_ == records_.size()) return false;
+    *record = std::move(records_[next_++]);
+    return true;
+  }
+
+ private:
+  std::vector<std::string> records_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<SnapshotSource> SnapshotOf(std::vector<std::string> records) {
+  return std::make_unique<VectorSource>(std::move(records));
 }
 
 void Log::RequestCheckpoint(SnapshotFn fn) { RequestCheckpoint(std::move(fn), nullptr); }

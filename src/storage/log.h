@@ -81,8 +81,11 @@ using AppendCallback = std::function<void(const Status&)>;
 // Receives each recovered record in log order.
 using ReplayFn = std::function<void(std::string_view record)>;
 // Called by the committer thread between two rounds (every earlier round written and its
-// callbacks run; nothing of later appends written yet). It must return the state to snapshot
-// as a list of records (the engine captures it under its own lock). After it returns, new
+// callbacks run; nothing of later appends written yet). It must capture the state to snapshot
+// and return quickly: no round is written while it runs. It returns a SnapshotSource that
+// yields the state as records later, on the snapshot thread (the engine captures references
+// under its lock and encodes records one at a time as they are written, so a large state
+// neither stalls commits while it is encoded nor exists twice in memory). After it returns, new
 // appends go to a fresh segment N; the snapshot N is written and made durable in the
 // background, and only then are segments < N and older snapshots deleted.
 //
@@ -90,7 +93,16 @@ using ReplayFn = std::function<void(std::string_view record)>;
 // appended before fn ran but still queued then (their callbacks had not run). The state fn
 // returns must therefore hold exactly the effects of records whose callbacks have run, or
 // replaying those queued records on top of it must be harmless.
-using SnapshotFn = std::function<std::vector<std::string>()>;
+class SnapshotSource {
+ public:
+  virtual ~SnapshotSource() = default;
+  // The next record into *record; false when there are none left. Called on the snapshot
+  // thread only.
+  virtual bool Next(std::string* record) = 0;
+};
+using SnapshotFn = std::function<std::unique_ptr<SnapshotSource>()>;
+// A source of records encoded in advance (small states, tests).
+std::unique_ptr<SnapshotSource> SnapshotOf(std::vector<std::string> records);
 // Learns how a checkpoint ended: OK once the snapshot is durable (older files are then removed,
 // best effort), or why it failed or was refused. Runs on the snapshot thread, or on the calling
 // thread when the request is refused at once.

@@ -222,13 +222,50 @@ TEST_F(LogTest, QueuedAppendsGoAfterTheSnapshot) {
         [&] {
           // Appended while the checkpoint runs: after the snapshot in the log.
           o.log->Append("during", nullptr);
-          return std::vector<std::string>{"state"};
+          return SnapshotOf({"state"});
         },
         [&](const Status& s) { done.set_value(s); });
     EXPECT_TRUE(done.get_future().get().ok);
   }
   auto o = OpenLog(options);
   EXPECT_EQ(o.records, (std::vector<std::string>{"state", "during"}));
+}
+
+// The snapshot's records are produced on the snapshot thread while commits go on: a source that
+// cannot finish until an append was acknowledged must not deadlock the log.
+TEST_F(LogTest, SnapshotRecordsAreProducedOffTheCommitPath) {
+  LogOptions options = Options();
+  {
+    auto o = OpenLog(options);
+    ASSERT_TRUE(o.log);
+    ASSERT_TRUE(AppendAndWait(o.log.get(), "before").ok);
+    std::promise<void> acked;
+    std::shared_future<void> acked_f = acked.get_future().share();
+    class WaitingSource final : public SnapshotSource {
+     public:
+      explicit WaitingSource(std::shared_future<void> gate) : gate_(std::move(gate)) {}
+      bool Next(std::string* record) override {
+        if (done_) return false;
+        gate_.wait();  // blocks until the append below was acknowledged
+        *record = "state";
+        done_ = true;
+        return true;
+      }
+
+     private:
+      std::shared_future<void> gate_;
+      bool done_ = false;
+    };
+    std::promise<Status> checkpoint;
+    o.log->RequestCheckpoint([acked_f] { return std::make_unique<WaitingSource>(acked_f); },
+                             [&](const Status& s) { checkpoint.set_value(s); });
+    EXPECT_TRUE(AppendAndWait(o.log.get(), "during").ok);
+    acked.set_value();
+    EXPECT_TRUE(checkpoint.get_future().get().ok);
+  }
+  auto o = OpenLog(options);
+  EXPECT_EQ(o.records, (std::vector<std::string>{"state", "during"}));
+  EXPECT_NE(o.report.snapshot, "");
 }
 
 TEST_F(LogTest, SecondCheckpointRequestIsRefusedWhileOneRuns) {
@@ -240,12 +277,11 @@ TEST_F(LogTest, SecondCheckpointRequestIsRefusedWhileOneRuns) {
   o.log->RequestCheckpoint(
       [released] {
         released.wait();
-        return std::vector<std::string>{"s"};
+        return SnapshotOf({"s"});
       },
       [&](const Status& s) { first_done.set_value(s); });
   Status second = Status::Ok();
-  o.log->RequestCheckpoint([] { return std::vector<std::string>{}; },
-                           [&](const Status& s) { second = s; });
+  o.log->RequestCheckpoint([] { return SnapshotOf({}); }, [&](const Status& s) { second = s; });
   EXPECT_FALSE(second.ok);
   release.set_value();
   EXPECT_TRUE(first_done.get_future().get().ok);

@@ -103,7 +103,7 @@ inline Status AppendAndWait(Log* log, std::string record) {
 inline Status CheckpointAndWait(Log* log, std::vector<std::string> state) {
   std::promise<Status> done;
   auto future = done.get_future();
-  log->RequestCheckpoint([state = std::move(state)] { return state; },
+  log->RequestCheckpoint([state = std::move(state)] { return SnapshotOf(state); },
                          [&done](const Status& s) { done.set_value(s); });
   return future.get();
 }
