@@ -1,6 +1,7 @@
 // SendMessage, SendMessageBatch, ReceiveMessage.
 
 #include <algorithm>
+#include <array>
 
 #include "api/actions.h"
 #include "api/batch_result.h"
@@ -119,22 +120,23 @@ struct AttributeFilter {
 void WriteMessage(protocol::Writer& w, const engine::ReceivedMessage& m,
                   const AttributeFilter& filter, const Principal&) {
   const engine::MessagePayload& p = *m.payload;
+  std::array<char, 36> id;
   w.BeginItem();
-  w.String("MessageId", "MessageId", p.message_id);
+  w.String("MessageId", "MessageId", p.message_id(id));
   w.String("ReceiptHandle", "ReceiptHandle", m.receipt_handle);
-  w.String("MD5OfBody", "MD5OfBody", Hex(p.md5_body));
-  w.String("Body", "Body", p.body);
+  w.String("MD5OfBody", "MD5OfBody", Hex(p.md5_body()));
+  w.String("Body", "Body", p.body());
 
   std::vector<std::pair<std::string_view, std::string>> system;
   auto add = [&](std::string_view name, std::string value) {
     if (filter.WantsSystem(name)) system.emplace_back(name, std::move(value));
   };
-  add("SenderId", p.sender_id);
-  add("SentTimestamp", std::to_string(common::ToEpochMillis(p.sent)));
+  add("SenderId", p.sender_id());
+  add("SentTimestamp", std::to_string(p.sent_ms()));
   add("ApproximateReceiveCount", std::to_string(m.receive_count));
   add("ApproximateFirstReceiveTimestamp", std::to_string(common::ToEpochMillis(m.first_receive)));
-  if (!p.group_id.empty()) add("MessageGroupId", p.group_id);
-  for (const auto& [name, value] : p.system_attributes) add(name, value.string_value);
+  if (!p.group_id().empty()) add("MessageGroupId", p.group_id());
+  for (const auto& [name, value] : p.system_attributes()) add(name, value.string_value);
   if (!m.dead_letter_source_arn.empty()) add("DeadLetterQueueSourceArn", m.dead_letter_source_arn);
   if (!system.empty()) {
     std::vector<std::pair<std::string_view, std::string_view>> views(system.begin(), system.end());
@@ -142,10 +144,10 @@ void WriteMessage(protocol::Writer& w, const engine::ReceivedMessage& m,
   }
 
   auto keep = [&](const std::string& name) { return filter.WantsMessage(name); };
-  if (auto md5 = engine::AttributesMd5If(p.attributes, keep)) {
+  if (auto md5 = engine::AttributesMd5If(p.attributes(), keep)) {
     w.String("MD5OfMessageAttributes", "MD5OfMessageAttributes", Hex(*md5));
     w.BeginMap("MessageAttributes", "MessageAttribute");
-    for (const auto& [name, value] : p.attributes) {
+    for (const auto& [name, value] : p.attributes()) {
       if (!keep(name)) continue;
       w.BeginEntry(name);
       WriteAttributeValue(w, value);

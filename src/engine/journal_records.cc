@@ -1,5 +1,6 @@
 #include "engine/journal_records.h"
 
+#include <array>
 #include <cstring>
 
 namespace spool::engine::journal {
@@ -82,6 +83,17 @@ class In {
     pos_ += n;
     return out;
   }
+  // A string's bytes in place (valid as long as the input).
+  std::string_view View() {
+    uint64_t n = U64();
+    if (!ok_ || n > s_.size() - pos_) {
+      Fail();
+      return {};
+    }
+    std::string_view out = s_.substr(pos_, n);
+    pos_ += n;
+    return out;
+  }
   bool Raw(void* p, size_t n) {
     if (n > s_.size() - pos_) return Fail() != 0;
     std::memcpy(p, s_.data() + pos_, n);
@@ -143,20 +155,22 @@ constexpr uint8_t kHasSystemMd5 = 2;
 
 void EncodeMessage(Out& o, const StoredMessage& m) {
   const MessagePayload& p = *m.payload;
+  std::array<char, 36> id;
   o.U64(m.seq);
-  o.Str(p.message_id);
-  o.Str(p.body);
-  o.Attributes(p.attributes);
-  o.Attributes(p.system_attributes);
-  uint8_t flags =
-      (p.md5_attributes ? kHasAttributesMd5 : 0) | (p.md5_system_attributes ? kHasSystemMd5 : 0);
+  o.Str(p.message_id(id));
+  o.Str(p.body());
+  o.Attributes(p.attributes());
+  o.Attributes(p.system_attributes());
+  const auto& md5_attributes = p.md5_attributes();
+  const auto& md5_system = p.md5_system_attributes();
+  uint8_t flags = (md5_attributes ? kHasAttributesMd5 : 0) | (md5_system ? kHasSystemMd5 : 0);
   o.U8(flags);
-  o.Raw(p.md5_body.data(), 16);
-  if (p.md5_attributes) o.Raw(p.md5_attributes->data(), 16);
-  if (p.md5_system_attributes) o.Raw(p.md5_system_attributes->data(), 16);
-  o.I64(common::ToEpochMillis(p.sent));
-  o.Str(p.sender_id);
-  o.Str(p.group_id);
+  o.Raw(p.md5_body().data(), 16);
+  if (md5_attributes) o.Raw(md5_attributes->data(), 16);
+  if (md5_system) o.Raw(md5_system->data(), 16);
+  o.I64(p.sent_ms());
+  o.Str(p.sender_id());
+  o.Str(p.group_id());
   o.I64(m.enqueued_ms);
   o.I64(m.visible_at_ms);
   o.I64(m.receive_count);
@@ -166,12 +180,10 @@ void EncodeMessage(Out& o, const StoredMessage& m) {
 
 StoredMessage DecodeMessage(In& in) {
   StoredMessage m;
-  auto payload = std::make_shared<MessagePayload>();
-  MessagePayload& p = *payload;
-  m.payload = payload;
+  PayloadFields p;
   m.seq = in.U64();
   p.message_id = in.Str();
-  p.body = in.Str();
+  std::string_view body = in.View();
   p.attributes = in.Attributes();
   p.system_attributes = in.Attributes();
   uint8_t flags = in.U8();
@@ -194,6 +206,7 @@ StoredMessage DecodeMessage(In& in) {
   m.receive_count = in.I64();
   m.first_receive_ms = in.I64();
   m.dead_letter_source_arn = in.Str();
+  if (in.ok()) m.payload = MessagePayload::Create(std::move(p), body);
   return m;
 }
 

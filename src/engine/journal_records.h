@@ -61,7 +61,7 @@ struct PurgeQueue {
 
 struct StoredMessage {
   uint64_t seq = 0;
-  std::shared_ptr<const MessagePayload> payload;  // never null
+  PayloadRef payload;  // never null in a record that decoded
   int64_t enqueued_ms = 0;
   int64_t visible_at_ms = 0;  // > now at replay: still delayed; otherwise ready
   int64_t receive_count = 0;

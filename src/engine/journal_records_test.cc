@@ -9,20 +9,20 @@ namespace {
 
 StoredMessage SampleMessage() {
   StoredMessage m;
-  auto p = std::make_shared<MessagePayload>();
-  m.payload = p;
+  PayloadFields p;
   m.seq = 42;
-  p->message_id = "0984147d-49df-4d84-a8d9-378c1772fac8";
-  p->body = std::string("line1\r\nline2 \0 & <x>", 20);
+  p.message_id = "0984147d-49df-4d84-a8d9-378c1772fac8";
+  p.body = std::string("line1\r\nline2 \0 & <x>", 20);
   AttributeValue v;
   v.data_type = "Binary.gif";
   v.binary_value = std::string("\x00\x01\x02\xff", 4);
-  p->attributes.emplace_back("Blob", v);
-  p->md5_body[0] = 0xab;
-  p->md5_attributes = Md5Digest{};
-  p->sent = common::FromEpochMillis(1700000000123);
-  p->sender_id = "000000000000";
-  p->group_id = "tenant-1";
+  p.attributes.emplace_back("Blob", v);
+  p.md5_body[0] = 0xab;
+  p.md5_attributes = Md5Digest{};
+  p.sent = common::FromEpochMillis(1700000000123);
+  p.sender_id = "000000000000";
+  p.group_id = "tenant-1";
+  m.payload = MessagePayload::Create(std::move(p));
   m.enqueued_ms = 1700000000123;
   m.visible_at_ms = -5;
   m.receive_count = 3;
@@ -51,10 +51,10 @@ TEST(JournalRecordsTest, EveryRecordTypeRoundTrips) {
   }
   auto add = std::get<AddMessages>(*Decode(Encode(AddMessages{7, {SampleMessage()}})));
   const auto& m = add.messages.at(0);
-  EXPECT_EQ(m.payload->body, SampleMessage().payload->body);
-  EXPECT_EQ(m.payload->attributes, SampleMessage().payload->attributes);
-  EXPECT_TRUE(m.payload->md5_attributes.has_value());
-  EXPECT_FALSE(m.payload->md5_system_attributes.has_value());
+  EXPECT_EQ(m.payload->body(), SampleMessage().payload->body());
+  EXPECT_EQ(m.payload->attributes(), SampleMessage().payload->attributes());
+  EXPECT_TRUE(m.payload->md5_attributes().has_value());
+  EXPECT_FALSE(m.payload->md5_system_attributes().has_value());
   EXPECT_EQ(m.visible_at_ms, -5);
   EXPECT_EQ(m.dead_letter_source_arn, SampleMessage().dead_letter_source_arn);
 }

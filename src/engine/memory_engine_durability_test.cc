@@ -112,7 +112,7 @@ TEST_F(DurabilityTest, AcknowledgedSendsDeletesAndQueuesSurviveRestart) {
   EXPECT_EQ(Count("q"), "4");
   auto again = Receive("q");
   for (const auto& m : again.messages) {
-    EXPECT_NE(m.payload->message_id, got.messages[0].payload->message_id);
+    EXPECT_NE(m.payload->message_id(), got.messages[0].payload->message_id());
     EXPECT_EQ(m.receive_count, 2);  // journaled lazily, but written before the restart
   }
 }
@@ -126,7 +126,7 @@ TEST_F(DurabilityTest, PurgeAppliesToSendsJournaledBeforeIt) {
   EXPECT_EQ(Count("p"), "1");
   Start();
   EXPECT_EQ(Count("p"), "1");
-  EXPECT_EQ(Receive("p").messages.at(0).payload->body, "new");
+  EXPECT_EQ(Receive("p").messages.at(0).payload->body(), "new");
 }
 
 TEST_F(DurabilityTest, CheckpointsRetireSegmentsAndKeepEverything) {

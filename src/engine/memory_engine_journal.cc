@@ -12,6 +12,7 @@
 //   visible again (their receive counts survive).
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "engine/journal_records.h"
 #include "engine/memory_engine.h"
@@ -88,19 +89,68 @@ void MemoryEngine::MaybeCheckpoint() {
 
 namespace {
 
-// Encodes captured records one at a time as the log writes them, releasing each as it goes.
+// What a snapshot keeps of one message, captured under the lock: a reference to the shared
+// payload (never a copy of it) and the few mutable fields, 32 bytes.
+struct CapturedMessage {
+  PayloadRef payload;
+  uint64_t seq;
+  int64_t visible_at_ms;  // delayed: when it becomes visible; else 0
+  uint32_t receive_count;
+  int32_t first_receive_offset;
+  uint32_t arn;  // index into CapturedQueue::arns, 0: none
+};
+
+struct CapturedQueue {
+  journal::CreateQueue create;
+  std::vector<std::string> arns;  // dead-letter source ARNs, arn - 1
+  std::vector<CapturedMessage> messages;
+};
+
+// Encodes the captured state one record (a queue, or a chunk of its messages) at a time as the
+// log writes it, dropping each chunk's payload references as it goes.
 class CapturedSnapshot final : public storage::SnapshotSource {
  public:
-  explicit CapturedSnapshot(std::vector<journal::Record> records) : records_(std::move(records)) {}
+  explicit CapturedSnapshot(std::vector<CapturedQueue> queues) : queues_(std::move(queues)) {}
   bool Next(std::string* record) override {
-    if (next_ == records_.size()) return false;
-    *record = journal::Encode(records_[next_]);
-    records_[next_++] = journal::Record{};  // drop its payload references now
-    return true;
+    while (queue_ < queues_.size()) {
+      CapturedQueue& q = queues_[queue_];
+      if (!created_) {
+        created_ = true;
+        *record = journal::Encode(q.create);
+        return true;
+      }
+      if (next_ < q.messages.size()) {
+        journal::AddMessages add{q.create.queue_id, {}};
+        size_t end = std::min(q.messages.size(), next_ + kSnapshotChunk);
+        add.messages.reserve(end - next_);
+        for (; next_ < end; ++next_) {
+          CapturedMessage& c = q.messages[next_];
+          journal::StoredMessage& s = add.messages.emplace_back();
+          s.seq = c.seq;
+          int64_t sent = c.payload->sent_ms();
+          s.enqueued_ms = sent;
+          s.visible_at_ms = c.visible_at_ms;
+          s.receive_count = c.receive_count;
+          s.first_receive_ms =
+              c.first_receive_offset == Message::kNeverReceived ? 0 : sent + c.first_receive_offset;
+          if (c.arn != 0) s.dead_letter_source_arn = q.arns[c.arn - 1];
+          s.payload = std::move(c.payload);
+        }
+        *record = journal::Encode(add);
+        return true;  // `add` goes now, and with it the chunk's payload references
+      }
+      queues_[queue_] = CapturedQueue{};
+      ++queue_;
+      created_ = false;
+      next_ = 0;
+    }
+    return false;
   }
 
  private:
-  std::vector<journal::Record> records_;
+  std::vector<CapturedQueue> queues_;
+  size_t queue_ = 0;
+  bool created_ = false;
   size_t next_ = 0;
 };
 
@@ -115,42 +165,42 @@ std::vector<std::string> MemoryEngine::SnapshotRecords() {
 }
 
 std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
-  // Captured under the lock (payloads are shared, not copied); encoded later, off the lock and
-  // off the commit path, by the snapshot thread pulling from the source.
-  std::vector<journal::Record> records;
+  // Captured under the lock (32 bytes per message: payloads are referenced, not copied);
+  // encoded later, off the lock and off the commit path, by the snapshot thread.
+  std::vector<CapturedQueue> queues;
   {
     std::lock_guard lock(mu_);
     TimePoint now = clock_->Now();
+    queues.reserve(queues_.size());
     for (const auto& [name, q] : queues_) {
       q->Tick(now);
-      journal::CreateQueue create;
-      create.queue_id = q->id();
-      create.name = name;
-      create.created_ms = ToEpochMillis(q->created);
-      create.last_modified_ms = ToEpochMillis(q->last_modified);
-      create.attributes = RenderConfig(q->config, options_.scope);
-      create.tags = q->tags;
-      records.emplace_back(std::move(create));
-      journal::AddMessages add;
-      add.queue_id = q->id();
+      CapturedQueue& c = queues.emplace_back();
+      c.create.queue_id = q->id();
+      c.create.name = name;
+      c.create.created_ms = ToEpochMillis(q->created);
+      c.create.last_modified_ms = ToEpochMillis(q->last_modified);
+      c.create.attributes = RenderConfig(q->config, options_.scope);
+      c.create.tags = q->tags;
+      c.messages.reserve(q->size());
+      std::unordered_map<std::string_view, uint32_t> arn_ids;
       q->ForEachMessage([&](const Message& m) {
-        journal::StoredMessage& s = add.messages.emplace_back();
-        s.seq = m.seq;
-        s.payload = m.payload;
-        s.enqueued_ms = ToEpochMillis(m.enqueued);
-        s.visible_at_ms = m.state == Message::State::kDelayed ? ToEpochMillis(m.visible_at) : 0;
-        s.receive_count = m.receive_count;
-        s.first_receive_ms = ToEpochMillis(m.first_receive);
-        if (m.dead_letter_source_arn) s.dead_letter_source_arn = *m.dead_letter_source_arn;
-        if (add.messages.size() == kSnapshotChunk) {
-          records.emplace_back(std::move(add));
-          add = journal::AddMessages{add.queue_id, {}};
+        uint32_t arn = 0;
+        if (m.arn != 0 || m.flags != 0) {
+          const std::string& s = q->SourceArn(&m);
+          if (!s.empty()) {
+            auto [it, added] = arn_ids.emplace(s, static_cast<uint32_t>(c.arns.size() + 1));
+            if (added) c.arns.push_back(s);
+            arn = it->second;
+          }
         }
+        int64_t visible_at =
+            m.state == Message::State::kDelayed ? ToEpochMillis(q->VisibleAt(&m)) : 0;
+        c.messages.push_back(CapturedMessage{m.payload, m.seq, visible_at, m.receive_count,
+                                             m.first_receive_offset, arn});
       });
-      if (!add.messages.empty()) records.emplace_back(std::move(add));
     }
   }
-  return std::make_unique<CapturedSnapshot>(std::move(records));
+  return std::make_unique<CapturedSnapshot>(std::move(queues));
 }
 
 bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
@@ -223,15 +273,14 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
           if (q == nullptr) return;
           for (auto& s : r.messages) {
             if (Message* old = q->Find(s.seq)) q->Remove(old);
-            auto payload = std::move(s.payload);
-            Message* m = q->Add(s.seq, std::move(payload), FromEpochMillis(s.enqueued_ms),
-                                FromEpochMillis(s.visible_at_ms), now);
-            m->receive_count = s.receive_count;
-            m->first_receive = FromEpochMillis(s.first_receive_ms);
-            if (!s.dead_letter_source_arn.empty()) {
-              m->dead_letter_source_arn =
-                  std::make_shared<const std::string>(std::move(s.dead_letter_source_arn));
-            }
+            // The enqueue time is the payload's sent time (they differ only by the moment the
+            // lock was taken in records of older versions).
+            PayloadRef payload = MessagePayload::WithSent(std::move(s.payload), s.enqueued_ms);
+            Message* m = q->Add(s.seq, std::move(payload), FromEpochMillis(s.visible_at_ms), now);
+            m->receive_count =
+                static_cast<uint32_t>(std::clamp<int64_t>(s.receive_count, 0, UINT32_MAX));
+            m->set_first_receive(FromEpochMillis(s.first_receive_ms));
+            if (!s.dead_letter_source_arn.empty()) q->SetSourceArn(m, s.dead_letter_source_arn);
           }
         } else if constexpr (std::is_same_v<T, journal::DeleteMessages>) {
           if (Queue* q = find(r.queue_id)) {
@@ -242,8 +291,9 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
         } else if constexpr (std::is_same_v<T, journal::Receive>) {
           if (Queue* q = find(r.queue_id)) {
             if (Message* m = q->Find(r.seq)) {
-              m->receive_count = r.receive_count;
-              m->first_receive = FromEpochMillis(r.first_receive_ms);
+              m->receive_count =
+                  static_cast<uint32_t>(std::clamp<int64_t>(r.receive_count, 0, UINT32_MAX));
+              m->set_first_receive(FromEpochMillis(r.first_receive_ms));
             }
           }
         } else if constexpr (std::is_same_v<T, journal::MoveMessage>) {
@@ -251,16 +301,15 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
           Queue* to = find(r.to_queue_id);
           Message* m = from ? from->Find(r.seq) : nullptr;
           if (m == nullptr || to == nullptr) return;
-          auto payload = m->payload;
-          TimePoint enqueued = m->enqueued;
-          int64_t count = m->receive_count;
-          TimePoint first = m->first_receive;
+          PayloadRef payload = m->payload;
+          uint32_t count = m->receive_count;
+          int32_t first = m->first_receive_offset;
           from->Remove(m);
-          Message* moved = to->Add(r.new_seq, std::move(payload), enqueued, now, now);
+          if (Message* old = to->Find(r.new_seq)) to->Remove(old);
+          Message* moved = to->Add(r.new_seq, std::move(payload), now, now);
           moved->receive_count = count;
-          moved->first_receive = first;
-          moved->dead_letter_source_arn =
-              std::make_shared<const std::string>(std::move(r.dead_letter_source_arn));
+          moved->first_receive_offset = first;
+          to->SetSourceArn(moved, r.dead_letter_source_arn);
         }
       },
       *record);

@@ -102,7 +102,7 @@ TEST_F(JournalTest, SnapshotRestoresQueuesAttributesTagsAndMessages) {
   EXPECT_EQ(max_count, 2);  // the receive count survived
   Get<BatchResult>([&](auto cb) { r->DeleteMessages(del, cb); });
   clock_.Advance(common::Millis(100'000));
-  EXPECT_EQ(Receive(*r, "orders").messages.at(0).payload->body, "later");
+  EXPECT_EQ(Receive(*r, "orders").messages.at(0).payload->body(), "later");
 }
 
 TEST_F(JournalTest, OldReceiptHandlesStillDeleteAfterRestore) {
@@ -145,10 +145,10 @@ TEST_F(JournalTest, ReplayOfIndividualRecordsFollowsTheirOrder) {
   for (uint64_t seq = 1; seq <= 3; ++seq) {
     journal::StoredMessage m;
     m.seq = seq;
-    auto p = std::make_shared<MessagePayload>();
-    p->message_id = "m" + std::to_string(seq);
-    p->body = "b";
-    m.payload = p;
+    PayloadFields p;
+    p.message_id = "m" + std::to_string(seq);
+    p.body = "b";
+    m.payload = MessagePayload::Create(std::move(p));
     m.enqueued_ms = common::ToEpochMillis(clock_.Now());
     add.messages.push_back(m);
   }

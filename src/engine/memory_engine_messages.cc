@@ -63,8 +63,8 @@ struct SendLimits {
 
 // Validates one entry and builds its payload. Returns the entry's size in bytes.
 Result<int64_t> PrepareEntry(SendEntry& e, const SendLimits& limits, TimePoint now,
-                             const std::string& sender_id,
-                             std::shared_ptr<MessagePayload>* payload_out, int64_t* delay_out) {
+                             const std::string& sender_id, PayloadRef* payload_out,
+                             int64_t* delay_out) {
   if (!e.body || e.body->empty()) {
     return MakeError(Errc::kMissingParameter,
                      "The request must contain the parameter MessageBody.");
@@ -102,18 +102,18 @@ Result<int64_t> PrepareEntry(SendEntry& e, const SendLimits& limits, TimePoint n
                          "only include alphanumeric and punctuation characters. 1 to 128 in "
                          "length.");
   }
-  auto p = std::make_shared<MessagePayload>();
-  p->message_id = common::NewUuid();
-  p->body = std::move(*e.body);
-  p->md5_body = common::Md5(p->body);
-  if (!e.attributes.empty()) p->md5_attributes = AttributesMd5(e.attributes);
-  if (!e.system_attributes.empty()) p->md5_system_attributes = AttributesMd5(e.system_attributes);
-  p->attributes = std::move(e.attributes);
-  p->system_attributes = std::move(e.system_attributes);
-  p->sent = now;
-  p->sender_id = sender_id;
-  if (e.group_id) p->group_id = std::move(*e.group_id);
-  *payload_out = std::move(p);
+  PayloadFields p;
+  p.message_id = common::NewUuid();
+  p.md5_body = common::Md5(*e.body);
+  if (!e.attributes.empty()) p.md5_attributes = AttributesMd5(e.attributes);
+  if (!e.system_attributes.empty()) p.md5_system_attributes = AttributesMd5(e.system_attributes);
+  p.attributes = std::move(e.attributes);
+  p.system_attributes = std::move(e.system_attributes);
+  p.sent = now;
+  p.sender_id = sender_id;
+  if (e.group_id) p.group_id = std::move(*e.group_id);
+  // The body goes inline into the payload's single allocation.
+  *payload_out = MessagePayload::Create(std::move(p), *e.body);
   *delay_out = delay;
   return size;
 }
@@ -140,7 +140,7 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
   TimePoint now = clock_->Now();
   SendResult result;
   result.entries.resize(req.entries.size());
-  std::vector<std::shared_ptr<MessagePayload>> payloads(req.entries.size());
+  std::vector<PayloadRef> payloads(req.entries.size());
   std::vector<int64_t> delays(req.entries.size(), 0);
   int64_t total = 0;
   for (size_t i = 0; i < req.entries.size(); ++i) {
@@ -152,10 +152,10 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
       continue;
     }
     total += size.value();
-    out.message_id = payloads[i]->message_id;
-    out.md5_body = payloads[i]->md5_body;
-    out.md5_attributes = payloads[i]->md5_attributes;
-    out.md5_system_attributes = payloads[i]->md5_system_attributes;
+    out.message_id = payloads[i]->message_id();
+    out.md5_body = payloads[i]->md5_body();
+    out.md5_attributes = payloads[i]->md5_attributes();
+    out.md5_system_attributes = payloads[i]->md5_system_attributes();
   }
   if (req.batch && total > kMaxBatchBytes) {
     return done(MakeError(Errc::kBatchTooLong,
@@ -174,6 +174,8 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
     record.queue_id = q->id();
     for (size_t i = 0; i < payloads.size(); ++i) {
       if (!payloads[i]) continue;
+      // A message's enqueue time is its payload's sent time (still ours alone: set in place).
+      payloads[i] = MessagePayload::WithSent(std::move(payloads[i]), common::ToEpochMillis(now));
       journal::StoredMessage& m = record.messages.emplace_back();
       m.seq = q->AllocateSeq();
       m.payload = payloads[i];
@@ -194,7 +196,7 @@ void MemoryEngine::SendMessages(SendRequest req, Callback<SendResult> done) {
       size_t k = 0;
       for (size_t i = 0; i < payloads.size(); ++i) {
         if (!payloads[i]) continue;
-        target->Add(seqs[k++], std::move(payloads[i]), now, now + std::chrono::seconds(delays[i]),
+        target->Add(seqs[k++], std::move(payloads[i]), now + std::chrono::seconds(delays[i]),
                     applied);
       }
       ServeWaitersLocked(target, applied, c);
@@ -271,13 +273,13 @@ void MemoryEngine::TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, 
         MoveToDeadLetterLocked(q, m, now, completions)) {
       continue;
     }
-    ++m->receive_count;
+    if (m->receive_count != UINT32_MAX) ++m->receive_count;
     ++m->nonce;
-    if (m->receive_count == 1) m->first_receive = now;
-    m->received_at = now;
+    if (m->first_receive_offset == Message::kNeverReceived) m->set_first_receive(now);
+    TimePoint first_receive = m->first_receive();
     if (log_ != nullptr) {
       JournalLazilyLocked(EncodeForLog(journal::Receive{q->id(), m->seq, m->receive_count,
-                                                        common::ToEpochMillis(m->first_receive)}));
+                                                        common::ToEpochMillis(first_receive)}));
     }
     if (vt > 0) {
       q->MakeInflight(m, now, vt);
@@ -288,8 +290,8 @@ void MemoryEngine::TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, 
     r.payload = m->payload;
     r.receipt_handle = receipts_.Encode({q->id(), m->seq, m->nonce});
     r.receive_count = m->receive_count;
-    r.first_receive = m->first_receive;
-    if (m->dead_letter_source_arn) r.dead_letter_source_arn = *m->dead_letter_source_arn;
+    r.first_receive = first_receive;
+    if (m->arn != 0 || m->flags != 0) r.dead_letter_source_arn = q->SourceArn(m);
     out->messages.push_back(std::move(r));
   }
   for (Message* m : zero_vt) q->MakeReady(m);
@@ -299,21 +301,20 @@ bool MemoryEngine::MoveToDeadLetterLocked(Queue* q, Message* m, TimePoint now,
                                           Completions* completions) {
   Queue* dlq = FindLocked(q->config.redrive_policy->dead_letter_queue);
   if (dlq == nullptr || dlq == q) return false;
-  auto payload = m->payload;
-  TimePoint enqueued = m->enqueued;
-  int64_t count = m->receive_count;
-  TimePoint first = m->first_receive;
+  PayloadRef payload = m->payload;  // same payload, same enqueue time
+  uint32_t count = m->receive_count;
+  int32_t first = m->first_receive_offset;
   uint64_t seq = m->seq;
   q->Remove(m);
   uint64_t new_seq = dlq->AllocateSeq();
-  Message* moved = dlq->Add(new_seq, std::move(payload), enqueued, now, now);
+  Message* moved = dlq->Add(new_seq, std::move(payload), now, now);
   moved->receive_count = count;
-  moved->first_receive = first;
-  moved->dead_letter_source_arn =
-      std::make_shared<const std::string>(options_.scope.QueueArn(q->name()));
+  moved->first_receive_offset = first;
+  std::string arn = options_.scope.QueueArn(q->name());
+  dlq->SetSourceArn(moved, arn);
   if (log_ != nullptr) {
-    JournalLazilyLocked(EncodeForLog(
-        journal::MoveMessage{q->id(), seq, dlq->id(), new_seq, *moved->dead_letter_source_arn}));
+    JournalLazilyLocked(
+        EncodeForLog(journal::MoveMessage{q->id(), seq, dlq->id(), new_seq, std::move(arn)}));
   }
   // Waiters on the dead-letter queue are served once the current operation is done with `q`,
   // never re-entrantly.
@@ -488,7 +489,7 @@ void MemoryEngine::ChangeVisibility(HandleRequest req, Callback<BatchResult> don
         continue;
       }
       TimePoint deadline = now + std::chrono::seconds(vt);
-      if (deadline > m->received_at + std::chrono::seconds(kMaxVisibilityTimeout)) {
+      if (deadline > q->ReceivedAt(m) + std::chrono::seconds(kMaxVisibilityTimeout)) {
         st.error = InvalidParam("VisibilityTimeout", vt,
                                 "Total VisibilityTimeout for the message is beyond the limit "
                                 "[43200 seconds]");

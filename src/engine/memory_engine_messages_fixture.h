@@ -34,7 +34,7 @@ std::optional<Errc> EntryCode(const std::optional<Error>& e) {
 // The bodies of a receive, in order.
 std::vector<std::string> Bodies(const ReceiveResult& r) {
   std::vector<std::string> out;
-  for (const auto& m : r.messages) out.push_back(m.payload->body);
+  for (const auto& m : r.messages) out.emplace_back(m.payload->body());
   return out;
 }
 

@@ -25,11 +25,11 @@ TEST_F(MemoryEngineMessagesTest, SentMessageIsReceivedWithItsIdsDigestAndTimes) 
   clock_.Advance(seconds(3));
   ReceivedMessage m = ReceiveOne("jobs");
   ASSERT_NE(m.payload, nullptr);
-  EXPECT_EQ(m.payload->body, "hello");
-  EXPECT_EQ(m.payload->message_id, sent.message_id);
-  EXPECT_EQ(m.payload->md5_body, sent.md5_body);
-  EXPECT_EQ(m.payload->sent, sent_at);
-  EXPECT_EQ(m.payload->sender_id, "AIDTEST");
+  EXPECT_EQ(m.payload->body(), "hello");
+  EXPECT_EQ(m.payload->message_id(), sent.message_id);
+  EXPECT_EQ(m.payload->md5_body(), sent.md5_body);
+  EXPECT_EQ(m.payload->sent(), sent_at);
+  EXPECT_EQ(m.payload->sender_id(), "AIDTEST");
   EXPECT_EQ(m.receive_count, 1);
   EXPECT_EQ(m.first_receive, clock_.Now());
   EXPECT_FALSE(m.receipt_handle.empty());
@@ -61,14 +61,14 @@ TEST_F(MemoryEngineMessagesTest, SendReportsAttributeDigestsAndKeepsAttributesSo
 
   ReceivedMessage m = ReceiveOne("jobs");
   ASSERT_NE(m.payload, nullptr);
-  ASSERT_EQ(m.payload->attributes.size(), 3u);
-  EXPECT_EQ(m.payload->attributes[0].first, "Blob");
-  EXPECT_EQ(m.payload->attributes[0].second, blob);
-  EXPECT_EQ(m.payload->attributes[1].first, "City");
-  EXPECT_EQ(m.payload->attributes[2].first, "Population");
-  ASSERT_EQ(m.payload->system_attributes.size(), 1u);
-  EXPECT_EQ(m.payload->system_attributes[0].second.string_value, kTrace);
-  EXPECT_EQ(m.payload->md5_attributes, sent.md5_attributes);
+  ASSERT_EQ(m.payload->attributes().size(), 3u);
+  EXPECT_EQ(m.payload->attributes()[0].first, "Blob");
+  EXPECT_EQ(m.payload->attributes()[0].second, blob);
+  EXPECT_EQ(m.payload->attributes()[1].first, "City");
+  EXPECT_EQ(m.payload->attributes()[2].first, "Population");
+  ASSERT_EQ(m.payload->system_attributes().size(), 1u);
+  EXPECT_EQ(m.payload->system_attributes()[0].second.string_value, kTrace);
+  EXPECT_EQ(m.payload->md5_attributes(), sent.md5_attributes);
 }
 
 TEST_F(MemoryEngineMessagesTest, ReceiveTakesOldestFirstUpToMax) {
@@ -168,7 +168,7 @@ TEST_F(MemoryEngineMessagesTest, ExpiredVisibilityTimeoutReturnsTheMessageWithAN
   EXPECT_TRUE(Receive("jobs").messages.empty());
   clock_.Advance(Millis(1));
   ReceivedMessage second = ReceiveOne("jobs");
-  EXPECT_EQ(second.payload->message_id, first.payload->message_id);
+  EXPECT_EQ(second.payload->message_id(), first.payload->message_id());
   EXPECT_EQ(second.receive_count, 2);
   EXPECT_NE(second.receipt_handle, first.receipt_handle);
   EXPECT_EQ(second.first_receive, first_at);
@@ -345,7 +345,7 @@ TEST_F(MemoryEngineMessagesTest, ReceiveWaitsAndWakesWhenMessageSent) {
   ASSERT_TRUE(waiter.done());
   ASSERT_TRUE(waiter.result().ok());
   ASSERT_EQ(waiter.result().value().messages.size(), 1u);
-  EXPECT_EQ(waiter.result().value().messages[0].payload->message_id, sent.message_id);
+  EXPECT_EQ(waiter.result().value().messages[0].payload->message_id(), sent.message_id);
   EXPECT_EQ(Counts("jobs"), "0/1/0");  // handed out with the queue's visibility timeout
   clock_.Advance(seconds(60));
   EXPECT_EQ(waiter.calls(), 1);  // its deadline does not complete it again

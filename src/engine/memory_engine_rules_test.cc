@@ -25,8 +25,8 @@ TEST_F(MemoryEngineRulesTest, MessageMovesToTheDeadLetterQueueAfterMaxReceiveCou
 
   ReceivedMessage dead = ReceiveOne("dlq");
   ASSERT_NE(dead.payload, nullptr);
-  EXPECT_EQ(dead.payload->message_id, sent.message_id);
-  EXPECT_EQ(dead.payload->body, "poison");
+  EXPECT_EQ(dead.payload->message_id(), sent.message_id);
+  EXPECT_EQ(dead.payload->body(), "poison");
   EXPECT_EQ(dead.dead_letter_source_arn, Arn("src"));
 }
 
@@ -63,7 +63,7 @@ TEST_F(MemoryEngineRulesTest, WaiterOnTheDeadLetterQueueIsWokenByTheMove) {
   ASSERT_TRUE(dlq_waiter.result().ok());
   ASSERT_EQ(dlq_waiter.result().value().messages.size(), 1u);
   const ReceivedMessage& m = dlq_waiter.result().value().messages[0];
-  EXPECT_EQ(m.payload->message_id, sent.message_id);
+  EXPECT_EQ(m.payload->message_id(), sent.message_id);
   EXPECT_EQ(m.dead_letter_source_arn, Arn("src"));
 }
 
@@ -168,7 +168,7 @@ TEST_F(MemoryEngineRulesTest, GroupIdIsAcceptedOnAStandardQueueWhenValid) {
   SendEntry e = Entry("1", "x");
   e.group_id = "tenant-7";
   Send("jobs", e);
-  EXPECT_EQ(ReceiveOne("jobs").payload->group_id, "tenant-7");
+  EXPECT_EQ(ReceiveOne("jobs").payload->group_id(), "tenant-7");
   e.group_id = "has space";
   EXPECT_EQ(SendError("jobs", e), Errc::kInvalidParameterValue);
   e.group_id = std::string(129, 'g');
@@ -348,7 +348,7 @@ TEST_F(MemoryEngineRulesTest, RandomOperationsAgreeWithAModelOfMessageStates) {
         ASSERT_EQ(got.messages.size(), std::min<size_t>(max, ready));
         std::set<std::string> ids;
         for (const auto& r : got.messages) {
-          const std::string& id = r.payload->message_id;
+          const std::string id = r.payload->message_id();
           ASSERT_TRUE(ids.insert(id).second) << "the same message twice in one receive";
           auto it = live.find(id);
           ASSERT_NE(it, live.end()) << "a deleted message was received";

@@ -477,7 +477,7 @@ TEST_F(MemoryEngineTest, PurgedQueueStillTakesMessages) {
   auto got = Receive("jobs", 10);
   ASSERT_TRUE(got.ok());
   ASSERT_EQ(got.value().messages.size(), 1u);
-  EXPECT_EQ(got.value().messages[0].payload->body, "b");
+  EXPECT_EQ(got.value().messages[0].payload->body(), "b");
 }
 
 // ---- tags ----

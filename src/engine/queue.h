@@ -5,9 +5,15 @@
 //                                        ▲                      │
 //                                        └─(visibility expires)─┘
 //
-// Ready messages sit in an intrusive FIFO list; delayed and in-flight messages sit in one timer
-// heap keyed by the time they become visible; every message sits in an age heap keyed by its
-// enqueue time, for retention. Tick() applies what time has made due.
+// Memory layout (docs/architecture.md, "Memory per message"): each message is a 48-byte slot
+// in the queue's slot pool (64 KiB chunks, no allocation per message) that holds a reference to
+// the shared immutable payload and the few mutable fields; everything that links messages uses
+// 32-bit slot numbers. Ready messages form an intrusive FIFO list; delayed and in-flight
+// messages sit in one heap keyed by the time they become visible (the key is kept in the heap
+// array, so sifting touches no message); every message sits in an age list in enqueue order
+// (enqueue times only grow, except for dead-letter moves and replay: those few go to a small
+// age heap instead), for retention. A SeqIndex finds a message by its sequence number. Tick()
+// applies what time has made due.
 //
 // Threading: not thread-safe. MemoryEngine's mutex guards every Queue.
 
@@ -22,29 +28,39 @@
 #include "common/clock.h"
 #include "engine/queue_config.h"
 #include "engine/queue_service.h"
-#include "engine/timer_heap.h"
+#include "engine/seq_index.h"
 #include "engine/types.h"
 
 namespace spool::engine {
 
-struct Message {
-  enum class State : uint8_t { kDelayed, kReady, kInflight };
+inline constexpr uint32_t kNoSlot = UINT32_MAX;
 
-  uint64_t seq = 0;  // the queue's own id for the message; receipt handles name it
-  std::shared_ptr<const MessagePayload> payload;
-  State state = State::kReady;
+struct Message {
+  enum class State : uint8_t { kFree, kDelayed, kReady, kInflight };
+  static constexpr int32_t kNeverReceived = INT32_MIN;
+
+  PayloadRef payload;  // enqueue time = payload->sent()
+  uint64_t seq = 0;    // the queue's own id for the message; receipt handles name it
+  // Ready: the ready list's links. Delayed or in flight: the index in the visible heap, and
+  // (in flight) the time of the last receive as ms after enqueue. Free: the next free slot.
+  uint32_t link_a = kNoSlot;
+  uint32_t link_b = kNoSlot;
+  // The age list's links; in the age heap instead: the index there.
+  uint32_t age_prev = kNoSlot;
+  uint32_t age_next = kNoSlot;
   uint32_t nonce = 0;  // bumped by every receive; names the current receipt
-  int64_t receive_count = 0;
-  TimePoint enqueued;       // retention counts from here
-  TimePoint visible_at;     // delayed or in flight: when it becomes ready
-  TimePoint received_at;    // last receive (the 12-hour visibility cap counts from it)
-  TimePoint first_receive;  // epoch 0 until the first receive
-  std::shared_ptr<const std::string> dead_letter_source_arn;
-  size_t timer_index = kNotInHeap;
-  size_t age_index = kNotInHeap;
-  Message* prev = nullptr;  // ready list links
-  Message* next = nullptr;
+  uint32_t receive_count = 0;
+  int32_t first_receive_offset = kNeverReceived;  // ms after enqueue
+  State state = State::kFree;
+  uint8_t flags = 0;  // Queue's own bookkeeping
+  uint16_t arn = 0;   // dead-letter source ARN: 0 none, else Queue's table (Queue::SourceArn)
+
+  TimePoint enqueued() const { return payload->sent(); }
+  // Epoch 0 until the first receive.
+  TimePoint first_receive() const;
+  void set_first_receive(TimePoint t);
 };
+static_assert(sizeof(Message) == 48, "a message slot is meant to be 48 bytes");
 
 struct Waiter {
   int64_t max_messages = 1;
@@ -56,6 +72,7 @@ struct Waiter {
 class Queue {
  public:
   Queue(uint64_t id, std::string name, QueueConfig config, TimePoint now);
+  ~Queue();
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
 
@@ -64,14 +81,16 @@ class Queue {
 
   // Reserves the sequence number of a message about to be added.
   uint64_t AllocateSeq() { return next_seq_++; }
-  // Adds a message under `seq` (from AllocateSeq(), or a recovered one): ready when
-  // `visible_at` <= now, else delayed until then.
-  Message* Add(uint64_t seq, std::shared_ptr<const MessagePayload> payload, TimePoint enqueued,
-               TimePoint visible_at, TimePoint now);
+  // Adds a message under `seq` (from AllocateSeq(), or a recovered one; not present), enqueued
+  // at payload->sent(): ready when `visible_at` <= now, else delayed until then.
+  Message* Add(uint64_t seq, PayloadRef payload, TimePoint visible_at, TimePoint now);
   // Calls fn(const Message&) for every message, in no particular order.
   template <class Fn>
   void ForEachMessage(Fn fn) const {
-    for (const auto& [seq, m] : messages_) fn(m);
+    for (uint32_t i = 0; i < slots_used_; ++i) {
+      const Message& m = *At(i);
+      if (m.state != Message::State::kFree) fn(m);
+    }
   }
   // Moves due delayed/in-flight messages to ready and drops messages past retention.
   void Tick(TimePoint now);
@@ -80,14 +99,22 @@ class Queue {
   Message* PopReady();
   // Puts a message (popped, or in flight) back at the tail of the ready list.
   void MakeReady(Message* m);
-  // Marks a popped message in flight until now + vt.
+  // Marks a popped message in flight until now + vt (received now).
   void MakeInflight(Message* m, TimePoint now, int64_t vt_seconds);
   // Changes the deadline of an in-flight message.
   void SetDeadline(Message* m, TimePoint deadline);
+  // When a delayed or in-flight message becomes visible.
+  TimePoint VisibleAt(const Message* m) const;
+  // The last receive of an in-flight message.
+  TimePoint ReceivedAt(const Message* m) const;
   // Deletes a message in any state.
   void Remove(Message* m);
   Message* Find(uint64_t seq);
   void Purge();
+
+  // The dead-letter source ARN of `m` ("" when it was not moved here), and setting it.
+  const std::string& SourceArn(const Message* m) const;
+  void SetSourceArn(Message* m, const std::string& arn);
 
   // The earliest time a delayed or in-flight message becomes ready, if any.
   std::optional<TimePoint> NextVisibleAt() const;
@@ -95,7 +122,7 @@ class Queue {
   size_t ready_count() const { return ready_count_; }
   size_t delayed_count() const { return delayed_count_; }
   size_t inflight_count() const { return inflight_count_; }
-  size_t size() const { return messages_.size(); }
+  size_t size() const { return index_.size(); }
 
   QueueConfig config;
   StringPairs tags;  // in insertion order, keys unique
@@ -109,22 +136,60 @@ class Queue {
   TimePoint wake_at;
 
  private:
-  void Unlink(Message* m);
-  void PushBack(Message* m);
-  void Erase(Message* m);
-  void SetState(Message* m, Message::State s);
+  struct SeqOfSlot {
+    const Queue* q;
+    uint64_t operator()(uint32_t slot) const { return q->At(slot)->seq; }
+  };
+  struct VisibleEntry {
+    int64_t at_ms;
+    uint32_t slot;
+  };
+  struct Chunk;
 
-  using VisibleHeap = TimerHeap<Message, TimePoint, &Message::visible_at, &Message::timer_index>;
-  using AgeHeap = TimerHeap<Message, TimePoint, &Message::enqueued, &Message::age_index>;
+  Message* At(uint32_t slot) const;
+  uint32_t SlotOf(const Message* m) const;
+  uint32_t NewSlot();
+  void FreeSlot(uint32_t slot);
+  // Frees every chunk after the first `keep`; every slot becomes unused.
+  void ReleaseChunks(size_t keep);
+
+  void Unlink(uint32_t slot);
+  void PushBack(uint32_t slot);
+  void SetState(Message* m, Message::State s);
+  bool InReadyList(uint32_t slot) const;
+
+  void VisiblePush(uint32_t slot, int64_t at_ms);
+  void VisibleRemove(uint32_t slot);
+  void VisibleSift(size_t i);
+  void VisibleSet(size_t i, VisibleEntry e);
+
+  void AgeInsert(uint32_t slot);
+  void AgeRemove(uint32_t slot);
+  int64_t AgeKey(uint32_t slot) const { return At(slot)->payload->sent_ms(); }
+  void AgeHeapSet(size_t i, uint32_t slot);
+  void AgeHeapSift(size_t i);
 
   uint64_t id_;
   std::string name_;
   uint64_t next_seq_ = 1;
-  std::unordered_map<uint64_t, Message> messages_;
-  Message* head_ = nullptr;  // ready list
-  Message* tail_ = nullptr;
-  VisibleHeap visible_heap_;
-  AgeHeap age_heap_;
+
+  std::vector<Chunk*> chunks_;
+  uint32_t slots_used_ = 0;  // slots ever handed out (all chunks up to here are constructed)
+  uint32_t free_ = kNoSlot;  // free slots, linked through link_a
+  SeqIndex<SeqOfSlot> index_{SeqOfSlot{this}};
+
+  uint32_t head_ = kNoSlot;  // ready list
+  uint32_t tail_ = kNoSlot;
+  std::vector<VisibleEntry> visible_;  // min-heap on at_ms; slots know their index (link_a)
+  uint32_t age_head_ = kNoSlot;        // age list, oldest first
+  uint32_t age_tail_ = kNoSlot;
+  std::vector<uint32_t> age_heap_;  // messages enqueued out of order: min-heap on enqueue time
+
+  // Dead-letter source ARNs of messages moved here: few distinct values, stored once.
+  std::vector<std::string> arns_;  // Message::arn - 1
+  std::unordered_map<std::string, uint16_t> arn_ids_;
+  std::unordered_map<uint64_t, std::string> arn_overflow_;  // by seq, once arns_ is full
+
   size_t ready_count_ = 0;
   size_t delayed_count_ = 0;
   size_t inflight_count_ = 0;
