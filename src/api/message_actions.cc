@@ -76,6 +76,9 @@ void WriteSendDigests(protocol::Writer& w, const engine::SendEntryResult& e) {
     w.String("MD5OfMessageSystemAttributes", "MD5OfMessageSystemAttributes",
              Hex(*e.md5_system_attributes));
   }
+  if (!e.sequence_number.empty()) {
+    w.String("SequenceNumber", "SequenceNumber", e.sequence_number);
+  }
   w.String("MessageId", "MessageId", e.message_id);
 }
 
@@ -136,6 +139,8 @@ void WriteMessage(protocol::Writer& w, const engine::ReceivedMessage& m,
   add("ApproximateReceiveCount", std::to_string(m.receive_count));
   add("ApproximateFirstReceiveTimestamp", std::to_string(common::ToEpochMillis(m.first_receive)));
   if (!p.group_id().empty()) add("MessageGroupId", p.group_id());
+  if (!p.dedup_id().empty()) add("MessageDeduplicationId", p.dedup_id());
+  if (!m.sequence_number.empty()) add("SequenceNumber", m.sequence_number);
   for (const auto& [name, value] : p.system_attributes()) add(name, value.string_value);
   if (!m.dead_letter_source_arn.empty()) add("DeadLetterQueueSourceArn", m.dead_letter_source_arn);
   if (!system.empty()) {

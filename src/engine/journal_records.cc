@@ -138,20 +138,24 @@ class In {
     return out;
   }
 
- private:
+ public:
   uint8_t Fail() {
     ok_ = false;
     pos_ = s_.size();
     return 0;
   }
+
+ private:
   std::string_view s_;
   size_t pos_ = 0;
   bool ok_ = true;
 };
 
-// Flags of a stored message: which optional digests follow.
+// Flags of a stored message: which optional fields follow.
 constexpr uint8_t kHasAttributesMd5 = 1;
 constexpr uint8_t kHasSystemMd5 = 2;
+constexpr uint8_t kHasDedupId = 4;  // FIFO: the deduplication id, after everything else
+constexpr uint8_t kKnownFlags = kHasAttributesMd5 | kHasSystemMd5 | kHasDedupId;
 
 void EncodeMessage(Out& o, const StoredMessage& m) {
   const MessagePayload& p = *m.payload;
@@ -163,7 +167,9 @@ void EncodeMessage(Out& o, const StoredMessage& m) {
   o.Attributes(p.system_attributes());
   const auto& md5_attributes = p.md5_attributes();
   const auto& md5_system = p.md5_system_attributes();
-  uint8_t flags = (md5_attributes ? kHasAttributesMd5 : 0) | (md5_system ? kHasSystemMd5 : 0);
+  const std::string& dedup_id = p.dedup_id();
+  uint8_t flags = (md5_attributes ? kHasAttributesMd5 : 0) | (md5_system ? kHasSystemMd5 : 0) |
+                  (dedup_id.empty() ? 0 : kHasDedupId);
   o.U8(flags);
   o.Raw(p.md5_body().data(), 16);
   if (md5_attributes) o.Raw(md5_attributes->data(), 16);
@@ -176,6 +182,7 @@ void EncodeMessage(Out& o, const StoredMessage& m) {
   o.I64(m.receive_count);
   o.I64(m.first_receive_ms);
   o.Str(m.dead_letter_source_arn);
+  if (!dedup_id.empty()) o.Str(dedup_id);
 }
 
 StoredMessage DecodeMessage(In& in) {
@@ -187,6 +194,7 @@ StoredMessage DecodeMessage(In& in) {
   p.attributes = in.Attributes();
   p.system_attributes = in.Attributes();
   uint8_t flags = in.U8();
+  if (flags & ~kKnownFlags) in.Fail();
   in.Raw(p.md5_body.data(), 16);
   if (flags & kHasAttributesMd5) {
     Md5Digest d{};
@@ -206,6 +214,7 @@ StoredMessage DecodeMessage(In& in) {
   m.receive_count = in.I64();
   m.first_receive_ms = in.I64();
   m.dead_letter_source_arn = in.Str();
+  if (flags & kHasDedupId) p.dedup_id = in.Str();
   if (in.ok()) m.payload = MessagePayload::Create(std::move(p), body);
   return m;
 }
@@ -259,6 +268,17 @@ struct Encoder {
     o.U64(r.seq);
     o.I64(r.receive_count);
     o.I64(r.first_receive_ms);
+  }
+  void operator()(const DedupEntries& r) {
+    o.U8(static_cast<uint8_t>(RecordType::kDedupEntries));
+    o.U64(r.queue_id);
+    o.U64(r.entries.size());
+    for (const auto& e : r.entries) {
+      o.Str(e.key);
+      o.Str(e.message_id);
+      o.U64(e.seq);
+      o.I64(e.sent_ms);
+    }
   }
   void operator()(const MoveMessage& r) {
     o.U8(static_cast<uint8_t>(RecordType::kMoveMessage));
@@ -353,6 +373,20 @@ std::optional<Record> Decode(std::string_view bytes) {
       r.to_queue_id = in.U64();
       r.new_seq = in.U64();
       r.dead_letter_source_arn = in.Str();
+      out = std::move(r);
+      break;
+    }
+    case RecordType::kDedupEntries: {
+      DedupEntries r;
+      r.queue_id = in.U64();
+      uint64_t n = in.Count();
+      for (uint64_t i = 0; in.ok() && i < n; ++i) {
+        DedupEntries::Entry& e = r.entries.emplace_back();
+        e.key = in.Str();
+        e.message_id = in.Str();
+        e.seq = in.U64();
+        e.sent_ms = in.I64();
+      }
       out = std::move(r);
       break;
     }

@@ -28,6 +28,7 @@ enum class RecordType : uint8_t {
   kDeleteMessages = 7,
   kReceive = 8,
   kMoveMessage = 9,
+  kDedupEntries = 10,
 };
 
 struct CreateQueue {
@@ -94,8 +95,21 @@ struct MoveMessage {
   std::string dead_letter_source_arn;
 };
 
+// A FIFO queue's deduplication window (snapshots only: between snapshots, the window is
+// rebuilt from the AddMessages records, whose messages carry their deduplication ids).
+struct DedupEntries {
+  struct Entry {
+    std::string key;  // DedupWindow::Key()
+    std::string message_id;
+    uint64_t seq = 0;
+    int64_t sent_ms = 0;
+  };
+  uint64_t queue_id = 0;
+  std::vector<Entry> entries;
+};
+
 using Record = std::variant<CreateQueue, DeleteQueue, SetAttributes, SetTags, PurgeQueue,
-                            AddMessages, DeleteMessages, Receive, MoveMessage>;
+                            AddMessages, DeleteMessages, Receive, MoveMessage, DedupEntries>;
 
 std::string Encode(const Record& record);
 // nullopt when `bytes` is not a well-formed record of a known type.

@@ -149,9 +149,6 @@ void MemoryEngine::CreateQueue(CreateQueueRequest req, Callback<Empty> done) {
   auto named = ValidateQueueName(req.name, config.fifo);
   if (!named.ok()) return done(named.error());
   if (!applied.ok()) return done(applied.error());
-  if (config.fifo) {
-    return done(MakeError(Errc::kUnsupportedOperation, "FIFO queues are not supported yet."));
-  }
   StringPairs tags;
   auto tagged = MergeTags(req.tags, req.name, &tags);
   if (!tagged.ok()) return done(tagged.error());

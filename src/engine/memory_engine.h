@@ -51,6 +51,9 @@ struct EngineOptions {
 
 class MemoryEngine final : public QueueService {
  public:
+  static constexpr int64_t kAttemptWindowMs = 5 * 60 * 1000;
+  static constexpr size_t kMaxAttemptsPerQueue = 100000;
+
   // `clock` and `scheduler` must outlive the engine.
   MemoryEngine(EngineOptions options, const common::Clock* clock, common::Scheduler* scheduler);
   ~MemoryEngine() override;
@@ -116,6 +119,15 @@ class MemoryEngine final : public QueueService {
   // Hands up to `max` ready messages out of `q` (moving poison messages to the DLQ).
   void TakeLocked(Queue* q, int64_t max, int64_t vt, TimePoint now, ReceiveResult* out,
                   Completions* completions);
+  // What a receive returns for `m` (in flight or just received).
+  ReceivedMessage ReceivedLocked(Queue* q, const Message* m) const;
+  // FIFO ReceiveRequestAttemptId: remembers what a receive returned; and, for a retry within
+  // five minutes whose messages are all still in flight from it, returns them again (same
+  // receipt handles, visibility timeout restarted) and true.
+  void RememberAttemptLocked(Queue* q, const std::string& attempt_id, int64_t vt,
+                             const ReceiveResult& result, TimePoint now);
+  bool RepeatAttemptLocked(Queue* q, const std::string& attempt_id, TimePoint now,
+                           ReceiveResult* out);
   // Serves waiters of `q` while messages are ready; (re)arms the queue's wake timer.
   void ServeWaitersLocked(Queue* q, TimePoint now, Completions* completions);
   void ArmWakeTimerLocked(Queue* q);

@@ -5,6 +5,7 @@
 
 #include <condition_variable>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -148,6 +149,59 @@ TEST_F(DurabilityTest, CheckpointsRetireSegmentsAndKeepEverything) {
     total += entry.is_regular_file() ? entry.file_size() : 0;
   }
   EXPECT_LT(total, 600u * 500 * 3);  // old segments were deleted
+}
+
+// FIFO state across restarts and checkpoints: order within groups, the deduplication window
+// (also for messages deleted before the restart), sequence numbers.
+TEST_F(DurabilityTest, FifoOrderAndDeduplicationSurviveRestarts) {
+  options_.checkpoint_min_bytes = 16 << 10;
+  Start();
+  Wait<Empty>([&](auto cb) { engine_->CreateQueue({"f.fifo", {{"FifoQueue", "true"}}, {}}, cb); });
+  auto send = [&](const std::string& body, const std::string& group, const std::string& dedup) {
+    SendRequest req;
+    req.queue = "f.fifo";
+    SendEntry e{"1", body, {}, {}, {}, dedup, group};
+    req.entries.push_back(e);
+    return Wait<SendResult>([&](auto cb) { engine_->SendMessages(req, cb); }).entries.at(0);
+  };
+  SendEntryResult first = send("gone", "g0", "d-gone");
+  // Deleted before the restart: its deduplication id must still be remembered after it.
+  ReceiveRequest rr{"f.fifo", 1, 30, 0, std::nullopt};
+  auto got = Wait<ReceiveResult>([&](auto cb) { engine_->ReceiveMessages(rr, cb); });
+  ASSERT_EQ(got.messages.size(), 1u);
+  HandleRequest del{"f.fifo", {{"a", got.messages[0].receipt_handle, std::nullopt}}, false};
+  Wait<BatchResult>([&](auto cb) { engine_->DeleteMessages(del, cb); });
+  std::string body(300, 'x');
+  for (int i = 0; i < 200; ++i) {
+    send(body + std::to_string(i), "g" + std::to_string(i % 3), "d" + std::to_string(i));
+  }
+  for (int restart = 0; restart < 2; ++restart) {  // the second one starts from a snapshot
+    Start();
+    EXPECT_EQ(send("again", "g0", "d-gone").message_id, first.message_id);
+    EXPECT_EQ(send("again", "g1", "d7").sequence_number.empty(), false);
+    EXPECT_EQ(Count("f.fifo"), "200");
+  }
+  // Order within each group is the send order.
+  std::map<std::string, int> last;
+  for (;;) {
+    ReceiveRequest r{"f.fifo", 10, 30, 0, std::nullopt};
+    auto batch = Wait<ReceiveResult>([&](auto cb) { engine_->ReceiveMessages(r, cb); });
+    if (batch.messages.empty()) break;
+    HandleRequest d{"f.fifo", {}, true};
+    for (size_t i = 0; i < batch.messages.size(); ++i) {
+      const auto& m = batch.messages[i];
+      int n = std::stoi(std::string(m.payload->body().substr(300)));
+      const std::string& g = m.payload->group_id();
+      if (last.count(g)) {
+        EXPECT_GT(n, last[g]) << g;
+      }
+      last[g] = n;
+      d.entries.push_back({std::to_string(i), m.receipt_handle, std::nullopt});
+    }
+    Wait<BatchResult>([&](auto cb) { engine_->DeleteMessages(d, cb); });
+  }
+  EXPECT_EQ(last.size(), 3u);
+  EXPECT_EQ(Count("f.fifo"), "0");
 }
 
 }  // namespace

@@ -102,6 +102,7 @@ struct CapturedMessage {
 
 struct CapturedQueue {
   journal::CreateQueue create;
+  journal::DedupEntries dedup;    // FIFO queues' deduplication windows; empty otherwise
   std::vector<std::string> arns;  // dead-letter source ARNs, arn - 1
   std::vector<CapturedMessage> messages;
 };
@@ -117,6 +118,11 @@ class CapturedSnapshot final : public storage::SnapshotSource {
       if (!created_) {
         created_ = true;
         *record = journal::Encode(q.create);
+        return true;
+      }
+      if (!q.dedup.entries.empty()) {
+        *record = journal::Encode(q.dedup);
+        q.dedup.entries = {};
         return true;
       }
       if (next_ < q.messages.size()) {
@@ -181,6 +187,13 @@ std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
       c.create.last_modified_ms = ToEpochMillis(q->last_modified);
       c.create.attributes = RenderConfig(q->config, options_.scope);
       c.create.tags = q->tags;
+      if (q->config.fifo) {
+        q->dedup.Expire(ToEpochMillis(now));
+        c.dedup.queue_id = q->id();
+        q->dedup.ForEach([&](const std::string& key, const DedupWindow::Entry& e) {
+          c.dedup.entries.push_back({key, e.message_id, e.seq, e.sent_ms});
+        });
+      }
       c.messages.reserve(q->size());
       std::unordered_map<std::string_view, uint32_t> arn_ids;
       q->ForEachMessage([&](const Message& m) {
@@ -281,6 +294,15 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
                 static_cast<uint32_t>(std::clamp<int64_t>(s.receive_count, 0, UINT32_MAX));
             m->set_first_receive(FromEpochMillis(s.first_receive_ms));
             if (!s.dead_letter_source_arn.empty()) q->SetSourceArn(m, s.dead_letter_source_arn);
+            if (q->config.fifo && !m->payload->dedup_id().empty() &&
+                s.dead_letter_source_arn.empty()) {
+              // The send's deduplication window (not for messages moved here from a source
+              // queue: a move is not a send).
+              bool per_group = q->config.deduplication_scope == "messageGroup";
+              q->dedup.Insert(
+                  DedupWindow::Key(per_group, m->payload->group_id(), m->payload->dedup_id()),
+                  DedupWindow::Entry{m->payload->message_id(), m->seq, m->payload->sent_ms()});
+            }
           }
         } else if constexpr (std::is_same_v<T, journal::DeleteMessages>) {
           if (Queue* q = find(r.queue_id)) {
@@ -294,6 +316,13 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
               m->receive_count =
                   static_cast<uint32_t>(std::clamp<int64_t>(r.receive_count, 0, UINT32_MAX));
               m->set_first_receive(FromEpochMillis(r.first_receive_ms));
+            }
+          }
+        } else if constexpr (std::is_same_v<T, journal::DedupEntries>) {
+          if (Queue* q = find(r.queue_id)) {
+            for (auto& e : r.entries) {
+              q->dedup.Insert(std::move(e.key),
+                              DedupWindow::Entry{std::move(e.message_id), e.seq, e.sent_ms});
             }
           }
         } else if constexpr (std::is_same_v<T, journal::MoveMessage>) {

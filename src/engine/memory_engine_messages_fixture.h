@@ -53,7 +53,7 @@ SendEntry Entry(std::string id, std::optional<std::string> body,
   return e;
 }
 
-AttributeValue Str(std::string type, std::string value) {
+[[maybe_unused]] AttributeValue Str(std::string type, std::string value) {
   AttributeValue v;
   v.data_type = std::move(type);
   v.string_value = std::move(value);

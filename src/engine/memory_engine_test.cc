@@ -167,10 +167,6 @@ TEST_F(MemoryEngineTest, CreateRejectsBadNamesAndAttributes) {
   EXPECT_EQ(CodeOf(Lookup("jobs")), Errc::kQueueNotFound);  // nothing was created
 }
 
-TEST_F(MemoryEngineTest, FifoQueuesAreNotSupportedYet) {
-  EXPECT_EQ(CodeOf(Create("jobs.fifo", {{"FifoQueue", "true"}})), Errc::kUnsupportedOperation);
-}
-
 TEST_F(MemoryEngineTest, CreateBeyondMaxQueuesIsOverLimit) {
   EngineOptions o = Options();
   o.max_queues = 2;

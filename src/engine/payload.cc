@@ -101,6 +101,7 @@ struct MessagePayload::Extras {
   std::string message_id;  // when it is not a canonical UUID
   std::string sender_id;   // when it is not interned
   std::string group_id;
+  std::string dedup_id;
   MessageAttributes attributes;
   MessageAttributes system_attributes;
   std::optional<Md5Digest> md5_attributes;
@@ -127,13 +128,15 @@ PayloadRef MessagePayload::Create(PayloadFields&& f, std::string_view body) {
   need_extras |= p->id_is_uuid_ == 0;
   p->sender_ = Senders().Intern(f.sender_id);
   need_extras |= p->sender_ == kSenderInExtras;
-  need_extras |= !f.group_id.empty() || !f.attributes.empty() || !f.system_attributes.empty() ||
-                 f.md5_attributes.has_value() || f.md5_system_attributes.has_value();
+  need_extras |= !f.group_id.empty() || !f.dedup_id.empty() || !f.attributes.empty() ||
+                 !f.system_attributes.empty() || f.md5_attributes.has_value() ||
+                 f.md5_system_attributes.has_value();
   if (need_extras) {
     auto* x = new Extras;
     if (!p->id_is_uuid_) x->message_id = std::move(f.message_id);
     if (p->sender_ == kSenderInExtras) x->sender_id = std::move(f.sender_id);
     x->group_id = std::move(f.group_id);
+    x->dedup_id = std::move(f.dedup_id);
     x->attributes = std::move(f.attributes);
     x->system_attributes = std::move(f.system_attributes);
     x->md5_attributes = f.md5_attributes;
@@ -170,6 +173,8 @@ const std::string& MessagePayload::sender_id() const {
 
 const std::string& MessagePayload::group_id() const { return extras_ ? extras_->group_id : kEmpty; }
 
+const std::string& MessagePayload::dedup_id() const { return extras_ ? extras_->dedup_id : kEmpty; }
+
 const MessageAttributes& MessagePayload::attributes() const {
   return extras_ ? extras_->attributes : kNoAttributes;
 }
@@ -198,6 +203,7 @@ PayloadFields MessagePayload::ToFields() const {
   f.sent = sent();
   f.sender_id = sender_id();
   f.group_id = group_id();
+  f.dedup_id = dedup_id();
   return f;
 }
 

@@ -17,6 +17,8 @@ constexpr uint32_t kSlotsPerChunk = (kChunkBytes - kChunkHeader) / sizeof(Messag
 
 constexpr uint8_t kInAgeHeap = 1;
 constexpr uint8_t kArnOverflow = 2;
+constexpr uint8_t kInReady = 4;  // in its group's ready list
+constexpr uint8_t kTaken = 8;    // FIFO: counted in its group's `taken` (the group lock)
 
 int32_t ClampOffset(int64_t ms) {
   if (ms <= std::numeric_limits<int32_t>::min()) return std::numeric_limits<int32_t>::min() + 1;
@@ -43,7 +45,12 @@ void Message::set_first_receive(TimePoint t) {
 }
 
 Queue::Queue(uint64_t id, std::string name, QueueConfig cfg, TimePoint now)
-    : config(std::move(cfg)), created(now), last_modified(now), id_(id), name_(std::move(name)) {}
+    : config(std::move(cfg)),
+      created(now),
+      last_modified(now),
+      id_(id),
+      name_(std::move(name)),
+      plain_(&groups_[""]) {}
 
 Queue::~Queue() { ReleaseChunks(0); }
 
@@ -119,16 +126,31 @@ Message* Queue::Add(uint64_t seq, PayloadRef payload, TimePoint visible_at, Time
   m->first_receive_offset = Message::kNeverReceived;
   m->flags = 0;
   m->arn = 0;
+  m->link_a = m->link_b = kNoSlot;
+  MessageGroup* g = plain_;
+  const std::string& group_id = m->payload->group_id();
+  if (!group_id.empty()) {
+    auto [it, added] = groups_.try_emplace(group_id);
+    g = &it->second;
+    if (!added && g->messages == 0) --empty_groups_;
+  }
+  ++g->messages;
   index_.Insert(seq, slot);
   AgeInsert(slot);
-  if (visible_at > now) {
+  int64_t visible_ms = common::ToEpochMillis(visible_at);
+  if (config.fifo) {
+    // Never before an earlier message of the group: order within a group is strict.
+    visible_ms = std::max(visible_ms, g->delayed_until_ms);
+  }
+  if (visible_ms > common::ToEpochMillis(now)) {
+    if (config.fifo) g->delayed_until_ms = visible_ms;
     m->state = Message::State::kDelayed;
     ++delayed_count_;
-    VisiblePush(slot, common::ToEpochMillis(visible_at));
+    VisiblePush(slot, visible_ms);
   } else {
     m->state = Message::State::kReady;
     ++ready_count_;
-    PushBack(slot);
+    ReadyInsert(slot);
   }
   return m;
 }
@@ -138,8 +160,10 @@ void Queue::Tick(TimePoint now) {
   while (!visible_.empty() && visible_.front().at_ms <= now_ms) {
     uint32_t slot = visible_.front().slot;
     VisibleRemove(slot);
-    SetState(At(slot), Message::State::kReady);
-    PushBack(slot);
+    Message* m = At(slot);
+    SetState(m, Message::State::kReady);
+    if (m->flags & kTaken) Untake(m);
+    ReadyInsert(slot);
   }
   int64_t retention_ms = config.message_retention_period * 1000;
   while (age_head_ != kNoSlot && AgeKey(age_head_) + retention_ms <= now_ms) {
@@ -148,26 +172,79 @@ void Queue::Tick(TimePoint now) {
   while (!age_heap_.empty() && AgeKey(age_heap_.front()) + retention_ms <= now_ms) {
     Remove(At(age_heap_.front()));
   }
+  if (empty_groups_ > 1024 && empty_groups_ * 2 > groups_.size()) SweepGroups();
 }
 
-Message* Queue::PopReady() {
-  if (head_ == kNoSlot) return nullptr;
-  uint32_t slot = head_;
-  Unlink(slot);
-  return At(slot);
+bool Queue::HasReceivable() {
+  if (!config.fifo) return ready_count_ > 0;
+  while (!turns_.empty()) {
+    MessageGroup* g = turns_.front();
+    if (g->head != kNoSlot && g->taken == 0) return true;
+    turns_.pop_front();
+    g->in_turns = false;
+  }
+  return false;
+}
+
+Message* Queue::PopReady(ReceiveCursor* cursor) {
+  if (config.fifo) {
+    // Keep draining the group this receive locked; else the next unlocked group in turn.
+    MessageGroup* g = cursor->group;
+    if (g == nullptr || g->head == kNoSlot) {
+      g = nullptr;
+      while (!turns_.empty()) {
+        MessageGroup* c = turns_.front();
+        turns_.pop_front();
+        c->in_turns = false;
+        if (c->head != kNoSlot && c->taken == 0) {
+          g = c;
+          break;
+        }
+      }
+      if (g == nullptr) return nullptr;
+      cursor->group = g;
+    }
+    uint32_t slot = g->head;
+    ReadyUnlink(g, slot);
+    Message* m = At(slot);
+    m->flags |= kTaken;
+    ++g->taken;
+    return m;
+  }
+  // Standard: one message per group per turn.
+  while (!turns_.empty()) {
+    MessageGroup* g = turns_.front();
+    if (g->head == kNoSlot) {
+      turns_.pop_front();
+      g->in_turns = false;
+      continue;
+    }
+    uint32_t slot = g->head;
+    ReadyUnlink(g, slot);
+    if (g->head == kNoSlot) {
+      turns_.pop_front();
+      g->in_turns = false;
+    } else if (turns_.size() > 1) {
+      turns_.pop_front();
+      turns_.push_back(g);
+    }
+    return At(slot);
+  }
+  return nullptr;
 }
 
 void Queue::MakeReady(Message* m) {
   uint32_t slot = SlotOf(m);
-  if (m->state == Message::State::kReady && InReadyList(slot)) return;
+  if (m->flags & kInReady) return;
   if (m->state != Message::State::kReady) VisibleRemove(slot);
   SetState(m, Message::State::kReady);
-  PushBack(slot);
+  if (m->flags & kTaken) Untake(m);
+  ReadyInsert(slot);
 }
 
 void Queue::MakeInflight(Message* m, TimePoint now, int64_t vt_seconds) {
   uint32_t slot = SlotOf(m);
-  assert(!InReadyList(slot));
+  assert(!(m->flags & kInReady));
   SetState(m, Message::State::kInflight);
   VisiblePush(slot, common::ToEpochMillis(now + std::chrono::seconds(vt_seconds)));
   m->link_b =
@@ -190,11 +267,14 @@ TimePoint Queue::ReceivedAt(const Message* m) const {
 
 void Queue::Remove(Message* m) {
   uint32_t slot = SlotOf(m);
-  if (m->state == Message::State::kReady) {
-    if (InReadyList(slot)) Unlink(slot);
-  } else {
+  MessageGroup* g = GroupOf(m);
+  if (m->flags & kInReady) {
+    ReadyUnlink(g, slot);
+  } else if (m->state != Message::State::kReady) {
     VisibleRemove(slot);
   }
+  if (m->flags & kTaken) Untake(m);
+  if (--g->messages == 0 && g != plain_) ++empty_groups_;
   AgeRemove(slot);
   SetState(m, Message::State::kReady);  // keeps the counters right before freeing
   --ready_count_;
@@ -220,7 +300,11 @@ void Queue::Purge() {
   index_.Clear();
   visible_ = {};
   age_heap_ = {};
-  head_ = tail_ = kNoSlot;
+  turns_.clear();
+  attempts.clear();
+  groups_.clear();
+  plain_ = &groups_[""];
+  empty_groups_ = 0;
   age_head_ = age_tail_ = kNoSlot;
   arn_overflow_.clear();
   ready_count_ = delayed_count_ = inflight_count_ = 0;
@@ -256,39 +340,92 @@ std::optional<TimePoint> Queue::NextVisibleAt() const {
   return common::FromEpochMillis(visible_.front().at_ms);
 }
 
-// ---- ready list ----
-
-bool Queue::InReadyList(uint32_t slot) const {
-  return At(slot)->link_a != kNoSlot || head_ == slot;
+std::string Queue::SequenceNumber(uint64_t seq) const {
+  // Large, increasing and distinct per queue, like SQS's: the queue's creation second in the
+  // high 32 bits plus the message's sequence number.
+  auto base = static_cast<uint64_t>(common::ToEpochMillis(created) / 1000) << 32;
+  return std::to_string(base + seq);
 }
 
-void Queue::Unlink(uint32_t slot) {
+// ---- groups and their ready lists ----
+
+MessageGroup* Queue::GroupOf(const Message* m) {
+  const std::string& id = m->payload->group_id();
+  if (id.empty()) return plain_;
+  auto it = groups_.find(id);
+  assert(it != groups_.end());
+  return &it->second;
+}
+
+void Queue::ReadyInsert(uint32_t slot) {
+  Message* m = At(slot);
+  MessageGroup* g = GroupOf(m);
+  m->flags |= kInReady;
+  // Standard: at the tail. FIFO: in sequence order; a message becoming ready is nearly always
+  // the group's first (its receive timed out) or its last (its delay ran out).
+  uint32_t after = g->tail;
+  if (config.fifo && after != kNoSlot && At(after)->seq > m->seq) {
+    if (At(g->head)->seq > m->seq) {
+      after = kNoSlot;
+    } else {
+      after = g->head;
+      while (At(At(after)->link_b)->seq < m->seq) after = At(after)->link_b;
+    }
+  }
+  m->link_a = after;
+  m->link_b = after == kNoSlot ? g->head : At(after)->link_b;
+  if (m->link_a != kNoSlot) {
+    At(m->link_a)->link_b = slot;
+  } else {
+    g->head = slot;
+  }
+  if (m->link_b != kNoSlot) {
+    At(m->link_b)->link_a = slot;
+  } else {
+    g->tail = slot;
+  }
+  MaybeTakeTurns(g);
+}
+
+void Queue::ReadyUnlink(MessageGroup* g, uint32_t slot) {
   Message* m = At(slot);
   if (m->link_a != kNoSlot) {
     At(m->link_a)->link_b = m->link_b;
-  } else if (head_ == slot) {
-    head_ = m->link_b;
   } else {
-    return;  // not linked
+    g->head = m->link_b;
   }
   if (m->link_b != kNoSlot) {
     At(m->link_b)->link_a = m->link_a;
   } else {
-    tail_ = m->link_a;
+    g->tail = m->link_a;
   }
   m->link_a = m->link_b = kNoSlot;
+  m->flags &= ~kInReady;
 }
 
-void Queue::PushBack(uint32_t slot) {
-  Message* m = At(slot);
-  m->link_b = kNoSlot;
-  m->link_a = tail_;
-  if (tail_ != kNoSlot) {
-    At(tail_)->link_b = slot;
-  } else {
-    head_ = slot;
-  }
-  tail_ = slot;
+void Queue::MaybeTakeTurns(MessageGroup* g) {
+  if (g->in_turns || g->head == kNoSlot || (config.fifo && g->taken > 0)) return;
+  g->in_turns = true;
+  turns_.push_back(g);
+}
+
+void Queue::Untake(Message* m) {
+  m->flags &= ~kTaken;
+  MessageGroup* g = GroupOf(m);
+  --g->taken;
+  MaybeTakeTurns(g);
+}
+
+void Queue::SweepGroups() {
+  std::erase_if(turns_, [this](MessageGroup* g) {
+    bool gone = g->messages == 0 && g != plain_;
+    if (gone) g->in_turns = false;
+    return gone;
+  });
+  std::erase_if(groups_, [this](const auto& entry) {
+    return entry.second.messages == 0 && &entry.second != plain_;
+  });
+  empty_groups_ = 0;
 }
 
 void Queue::SetState(Message* m, Message::State s) {

@@ -8,16 +8,26 @@
 // Memory layout (docs/architecture.md, "Memory per message"): each message is a 48-byte slot
 // in the queue's slot pool (64 KiB chunks, no allocation per message) that holds a reference to
 // the shared immutable payload and the few mutable fields; everything that links messages uses
-// 32-bit slot numbers. Ready messages form an intrusive FIFO list; delayed and in-flight
-// messages sit in one heap keyed by the time they become visible (the key is kept in the heap
-// array, so sifting touches no message); every message sits in an age list in enqueue order
-// (enqueue times only grow, except for dead-letter moves and replay: those few go to a small
-// age heap instead), for retention. A SeqIndex finds a message by its sequence number. Tick()
-// applies what time has made due.
+// 32-bit slot numbers. Delayed and in-flight messages sit in one heap keyed by the time they
+// become visible (the key is kept in the heap array, so sifting touches no message); every
+// message sits in an age list in enqueue order (enqueue times only grow, except for dead-letter
+// moves and replay: those few go to a small age heap instead), for retention. A SeqIndex finds a
+// message by its sequence number. Tick() applies what time has made due.
 //
+// Ready messages are kept per message group (the payload's group id; "" for messages without
+// one) in an intrusive list, and the groups that can be received from take turns (a round
+// robin of groups, `turns_`):
+//   - standard queue: each group's list is in the order messages became ready, and a receive
+//     takes one message per group per turn, so one group flooding the queue does not delay the
+//     others (SQS fair queues). Without group ids there is a single group: plain FIFO-ish order.
+//   - FIFO queue: each group's list is in sequence (send) order; a group whose messages are in
+//     flight (or taken by the receive in progress) is locked and out of the round robin; a
+//     receive drains one group as far as it can before it takes the next (ReceiveCursor). A
+//     message sent to a group whose earlier messages are still delayed waits for them.
 // Threading: not thread-safe. MemoryEngine's mutex guards every Queue.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +36,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "engine/dedup_window.h"
 #include "engine/queue_config.h"
 #include "engine/queue_service.h"
 #include "engine/seq_index.h"
@@ -62,9 +73,26 @@ struct Message {
 };
 static_assert(sizeof(Message) == 48, "a message slot is meant to be 48 bytes");
 
+// One message group of a queue: its ready list and (FIFO) its lock. Queue's own bookkeeping.
+struct MessageGroup {
+  uint32_t head = kNoSlot;  // ready list (FIFO: in sequence order)
+  uint32_t tail = kNoSlot;
+  uint32_t taken = 0;            // FIFO: messages popped or in flight; locked while > 0
+  uint32_t messages = 0;         // in any state
+  int64_t delayed_until_ms = 0;  // FIFO: the latest visible time of a message sent delayed
+  bool in_turns = false;         // listed in Queue::turns_
+};
+
+// The state of one receive's pass over a queue (FIFO: which group it is draining). Local to
+// one receive; pass the same cursor to every PopReady of that receive.
+struct ReceiveCursor {
+  MessageGroup* group = nullptr;
+};
+
 struct Waiter {
   int64_t max_messages = 1;
   int64_t visibility_timeout = 30;
+  std::string attempt_id;  // FIFO ReceiveRequestAttemptId, "" when absent
   Callback<ReceiveResult> done;
   common::Scheduler::TimerId timer = 0;
 };
@@ -94,9 +122,13 @@ class Queue {
   }
   // Moves due delayed/in-flight messages to ready and drops messages past retention.
   void Tick(TimePoint now);
+  // Whether a receive would find a message now (FIFO: a ready message in an unlocked group).
+  bool HasReceivable();
   // The oldest ready message, unlinked from the ready list (caller decides its next state), or
   // nullptr when none is ready.
-  Message* PopReady();
+  // Removes and returns the next message a receive should hand out (nullptr: none); the caller
+  // then makes it in flight, ready again or removes it. FIFO: locks its group.
+  Message* PopReady(ReceiveCursor* cursor);
   // Puts a message (popped, or in flight) back at the tail of the ready list.
   void MakeReady(Message* m);
   // Marks a popped message in flight until now + vt (received now).
@@ -119,6 +151,10 @@ class Queue {
   // The earliest time a delayed or in-flight message becomes ready, if any.
   std::optional<TimePoint> NextVisibleAt() const;
 
+  // FIFO: the sequence number SQS shows for message `seq` (increasing, large, distinct).
+  std::string SequenceNumber(uint64_t seq) const;
+  size_t group_count() const { return groups_.size(); }
+
   size_t ready_count() const { return ready_count_; }
   size_t delayed_count() const { return delayed_count_; }
   size_t inflight_count() const { return inflight_count_; }
@@ -131,6 +167,16 @@ class Queue {
   std::optional<TimePoint> last_purge;
   // Long-poll receivers waiting on this queue, oldest first (keys increase).
   std::map<uint64_t, Waiter> waiters;
+  // FIFO: deduplication ids of the last five minutes.
+  DedupWindow dedup;
+  // FIFO: receives by ReceiveRequestAttemptId, so that a retried receive gets the same messages
+  // (for five minutes, and while none of them was deleted or changed). Not journaled.
+  struct Attempt {
+    int64_t expires_ms = 0;
+    int64_t visibility_timeout = 0;
+    std::vector<std::pair<uint64_t, uint32_t>> messages;  // seq, nonce
+  };
+  std::unordered_map<std::string, Attempt> attempts;
   // The wake-up timer for waiters while nothing is ready but something will be.
   common::Scheduler::TimerId wake_timer = 0;
   TimePoint wake_at;
@@ -153,10 +199,13 @@ class Queue {
   // Frees every chunk after the first `keep`; every slot becomes unused.
   void ReleaseChunks(size_t keep);
 
-  void Unlink(uint32_t slot);
-  void PushBack(uint32_t slot);
+  MessageGroup* GroupOf(const Message* m);
+  void ReadyInsert(uint32_t slot);  // into its group's list; the group may take turns again
+  void ReadyUnlink(MessageGroup* g, uint32_t slot);
+  void MaybeTakeTurns(MessageGroup* g);
+  void Untake(Message* m);  // FIFO: the message no longer locks its group
+  void SweepGroups();
   void SetState(Message* m, Message::State s);
-  bool InReadyList(uint32_t slot) const;
 
   void VisiblePush(uint32_t slot, int64_t at_ms);
   void VisibleRemove(uint32_t slot);
@@ -178,8 +227,12 @@ class Queue {
   uint32_t free_ = kNoSlot;  // free slots, linked through link_a
   SeqIndex<SeqOfSlot> index_{SeqOfSlot{this}};
 
-  uint32_t head_ = kNoSlot;  // ready list
-  uint32_t tail_ = kNoSlot;
+  // Message groups by id; "" holds messages without a group. Nodes: pointers stay valid until
+  // SweepGroups(), which only Tick() calls (never while a receive holds a cursor).
+  std::unordered_map<std::string, MessageGroup> groups_;
+  MessageGroup* plain_;                // groups_[""]
+  std::deque<MessageGroup*> turns_;    // groups that may have something to receive (lazy)
+  size_t empty_groups_ = 0;            // groups with no message left
   std::vector<VisibleEntry> visible_;  // min-heap on at_ms; slots know their index (link_a)
   uint32_t age_head_ = kNoSlot;        // age list, oldest first
   uint32_t age_tail_ = kNoSlot;

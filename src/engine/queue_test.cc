@@ -32,9 +32,14 @@ class QueueTest : public ::testing::Test {
     return q.Add(q.AllocateSeq(), Payload(body, sent), visible_at, now);
   }
   Message* Add(const std::string& body) { return Add(body, kT0, kT0, kT0); }
+  // One receive's worth of popping: a fresh cursor each time.
+  Message* Pop() {
+    ReceiveCursor cursor;
+    return q.PopReady(&cursor);
+  }
   std::vector<std::string> DrainReady() {
     std::vector<std::string> out;
-    while (Message* m = q.PopReady()) {
+    while (Message* m = Pop()) {
       out.emplace_back(m->payload->body());
       q.MakeInflight(m, kT0, 1000);
     }
@@ -68,9 +73,9 @@ TEST_F(QueueTest, InflightMessagesReturnInDeadlineOrder) {
   Message* a = Add("a");
   Message* b = Add("b");
   Message* c = Add("c");
-  ASSERT_EQ(q.PopReady(), a);
-  ASSERT_EQ(q.PopReady(), b);
-  ASSERT_EQ(q.PopReady(), c);
+  ASSERT_EQ(Pop(), a);
+  ASSERT_EQ(Pop(), b);
+  ASSERT_EQ(Pop(), c);
   q.MakeInflight(a, kT0, 30);
   q.MakeInflight(b, kT0, 10);
   q.MakeInflight(c, kT0 + seconds(1), 20);
@@ -80,13 +85,13 @@ TEST_F(QueueTest, InflightMessagesReturnInDeadlineOrder) {
   EXPECT_EQ(q.NextVisibleAt(), kT0 + seconds(5));
   q.Tick(kT0 + seconds(15));
   EXPECT_EQ(q.ready_count(), 2u);
-  EXPECT_EQ(q.PopReady(), a);
-  EXPECT_EQ(q.PopReady(), b);
-  EXPECT_EQ(q.PopReady(), nullptr);
+  EXPECT_EQ(Pop(), a);
+  EXPECT_EQ(Pop(), b);
+  EXPECT_EQ(Pop(), nullptr);
   q.MakeReady(a);  // back at the tail
   q.Tick(kT0 + seconds(21));
-  EXPECT_EQ(q.PopReady(), a);
-  EXPECT_EQ(q.PopReady(), c);
+  EXPECT_EQ(Pop(), a);
+  EXPECT_EQ(Pop(), c);
 }
 
 TEST_F(QueueTest, RemoveWorksInEveryState) {
@@ -95,10 +100,10 @@ TEST_F(QueueTest, RemoveWorksInEveryState) {
   Message* popped = Add("popped");
   Message* inflight = Add("inflight");
   Add("stays");
-  ASSERT_EQ(q.PopReady(), ready);
+  ASSERT_EQ(Pop(), ready);
   q.MakeReady(ready);  // back in the list, at the tail
-  ASSERT_EQ(q.PopReady(), popped);
-  ASSERT_EQ(q.PopReady(), inflight);
+  ASSERT_EQ(Pop(), popped);
+  ASSERT_EQ(Pop(), inflight);
   q.MakeInflight(inflight, kT0, 30);
   uint64_t seqs[] = {ready->seq, delayed->seq, popped->seq, inflight->seq};
   q.Remove(ready);
@@ -146,12 +151,12 @@ TEST_F(QueueTest, SourceArnsAreKeptPerMessage) {
 
 TEST_F(QueueTest, PurgeEmptiesAndTheQueueStaysUsable) {
   for (int i = 0; i < 3000; ++i) Add("m");  // several chunks
-  Message* m = q.PopReady();
+  Message* m = Pop();
   q.MakeInflight(m, kT0, 30);
   q.Purge();
   EXPECT_EQ(q.size(), 0u);
   EXPECT_EQ(q.ready_count() + q.inflight_count() + q.delayed_count(), 0u);
-  EXPECT_EQ(q.PopReady(), nullptr);
+  EXPECT_EQ(Pop(), nullptr);
   EXPECT_FALSE(q.NextVisibleAt().has_value());
   Add("after");
   EXPECT_EQ(DrainReady(), std::vector<std::string>{"after"});
@@ -189,7 +194,7 @@ TEST_F(QueueTest, AgreesWithAModelUnderRandomOperations) {
       model[m->seq] = delay > 0 ? ModelMessage{1, now + delay} : ModelMessage{0, 0};
       if (delay == 0) ready.push_back({m->seq});
     } else if (op == 1) {
-      Message* m = q.PopReady();
+      Message* m = Pop();
       if (ready.empty()) {
         ASSERT_EQ(m, nullptr);
         continue;

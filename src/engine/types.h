@@ -50,6 +50,7 @@ struct PayloadFields {
   TimePoint sent;                                  // enqueue time; retention counts from it
   std::string sender_id;
   std::string group_id;  // fair-queue tenant on standard queues; "" when absent
+  std::string dedup_id;  // FIFO: the deduplication id (given or content-based); "" otherwise
 };
 
 class MessagePayload;
@@ -105,6 +106,7 @@ class MessagePayload {
   int64_t sent_ms() const { return sent_ms_; }
   const std::string& sender_id() const;
   const std::string& group_id() const;
+  const std::string& dedup_id() const;
   const MessageAttributes& attributes() const;
   const MessageAttributes& system_attributes() const;
   const std::optional<Md5Digest>& md5_attributes() const;
@@ -189,6 +191,7 @@ struct SendEntryResult {
   Md5Digest md5_body{};
   std::optional<Md5Digest> md5_attributes;
   std::optional<Md5Digest> md5_system_attributes;
+  std::string sequence_number;  // FIFO only
 };
 
 struct SendResult {
@@ -209,6 +212,7 @@ struct ReceivedMessage {
   int64_t receive_count = 0;  // including this receive
   TimePoint first_receive;
   std::string dead_letter_source_arn;  // "" unless the message was moved from a source queue
+  std::string sequence_number;         // FIFO only
 };
 
 struct ReceiveResult {
