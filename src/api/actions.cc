@@ -32,9 +32,9 @@ constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
     {"ListQueueTags", &ListQueueTags},
     {"AddPermission", &NotYetSupported},
     {"RemovePermission", &NotYetSupported},
-    {"StartMessageMoveTask", &NotYetSupported},
-    {"CancelMessageMoveTask", &NotYetSupported},
-    {"ListMessageMoveTasks", &NotYetSupported},
+    {"StartMessageMoveTask", &StartMessageMoveTask},
+    {"CancelMessageMoveTask", &CancelMessageMoveTask},
+    {"ListMessageMoveTasks", &ListMessageMoveTasks},
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 //   message_actions.cc  SendMessage(Batch), ReceiveMessage
 //   receipt_actions.cc  DeleteMessage(Batch), ChangeMessageVisibility(Batch)
 //   tag_actions.cc      TagQueue, UntagQueue, ListQueueTags
+//   move_task_actions.cc  StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks
 // Each finishes its Call exactly once.
 
 #include <string_view>
@@ -40,5 +41,9 @@ void ChangeMessageVisibilityBatch(const CallPtr& call);
 void TagQueue(const CallPtr& call);
 void UntagQueue(const CallPtr& call);
 void ListQueueTags(const CallPtr& call);
+
+void StartMessageMoveTask(const CallPtr& call);
+void CancelMessageMoveTask(const CallPtr& call);
+void ListMessageMoveTasks(const CallPtr& call);
 
 }  // namespace spool::api

@@ -280,6 +280,18 @@ struct Encoder {
       o.I64(e.sent_ms);
     }
   }
+  void operator()(const MoveTask& r) {
+    o.U8(static_cast<uint8_t>(RecordType::kMoveTask));
+    o.Str(r.handle);
+    o.Str(r.status);
+    o.Str(r.source_arn);
+    o.Str(r.destination_arn);
+    o.I64(r.max_per_second);
+    o.I64(r.moved);
+    o.I64(r.to_move);
+    o.Str(r.failure_reason);
+    o.I64(r.started_ms);
+  }
   void operator()(const MoveMessage& r) {
     o.U8(static_cast<uint8_t>(RecordType::kMoveMessage));
     o.U64(r.from_queue_id);
@@ -387,6 +399,20 @@ std::optional<Record> Decode(std::string_view bytes) {
         e.seq = in.U64();
         e.sent_ms = in.I64();
       }
+      out = std::move(r);
+      break;
+    }
+    case RecordType::kMoveTask: {
+      MoveTask r;
+      r.handle = in.Str();
+      r.status = in.Str();
+      r.source_arn = in.Str();
+      r.destination_arn = in.Str();
+      r.max_per_second = in.I64();
+      r.moved = in.I64();
+      r.to_move = in.I64();
+      r.failure_reason = in.Str();
+      r.started_ms = in.I64();
       out = std::move(r);
       break;
     }

@@ -29,6 +29,7 @@ enum class RecordType : uint8_t {
   kReceive = 8,
   kMoveMessage = 9,
   kDedupEntries = 10,
+  kMoveTask = 11,
 };
 
 struct CreateQueue {
@@ -108,8 +109,23 @@ struct DedupEntries {
   std::vector<Entry> entries;
 };
 
-using Record = std::variant<CreateQueue, DeleteQueue, SetAttributes, SetTags, PurgeQueue,
-                            AddMessages, DeleteMessages, Receive, MoveMessage, DedupEntries>;
+// The whole state of one message move task (written when it starts, as it progresses, when it
+// ends, and in snapshots); replay keeps the last one per handle.
+struct MoveTask {
+  std::string handle;
+  std::string status;
+  std::string source_arn;
+  std::string destination_arn;  // "" when absent
+  int64_t max_per_second = 0;   // 0 when absent
+  int64_t moved = 0;
+  int64_t to_move = 0;
+  std::string failure_reason;
+  int64_t started_ms = 0;
+};
+
+using Record =
+    std::variant<CreateQueue, DeleteQueue, SetAttributes, SetTags, PurgeQueue, AddMessages,
+                 DeleteMessages, Receive, MoveMessage, DedupEntries, MoveTask>;
 
 std::string Encode(const Record& record);
 // nullopt when `bytes` is not a well-formed record of a known type.

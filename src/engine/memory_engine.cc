@@ -104,6 +104,7 @@ MemoryEngine::MemoryEngine(EngineOptions options, const common::Clock* clock,
 
 MemoryEngine::~MemoryEngine() {
   std::lock_guard lock(mu_);
+  for (auto& [handle, task] : move_tasks_) scheduler_->Cancel(task.timer);
   for (auto& [name, q] : queues_) {
     scheduler_->Cancel(q->wake_timer);
     for (auto& [id, w] : q->waiters) scheduler_->Cancel(w.timer);
@@ -448,6 +449,10 @@ void MemoryEngine::Shutdown() {
   {
     std::lock_guard lock(mu_);
     shutting_down_ = true;
+    for (auto& [handle, task] : move_tasks_) {
+      scheduler_->Cancel(task.timer);  // running tasks resume at the next start
+      task.timer = 0;
+    }
     for (auto& [name, q] : queues_) {
       scheduler_->Cancel(q->wake_timer);
       q->wake_timer = 0;

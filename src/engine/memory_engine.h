@@ -77,6 +77,11 @@ class MemoryEngine final : public QueueService {
   void DeleteMessages(HandleRequest request, Callback<BatchResult> done) override;
   void ChangeVisibility(HandleRequest request, Callback<BatchResult> done) override;
 
+  void StartMessageMoveTask(StartMoveTaskRequest request, Callback<std::string> done) override;
+  void CancelMessageMoveTask(std::string handle, Callback<int64_t> done) override;
+  void ListMessageMoveTasks(std::string source_arn, std::optional<int64_t> max_results,
+                            Callback<std::vector<MoveTaskInfo>> done) override;
+
   void Shutdown() override;
 
   // ---- durability (memory_engine_journal.cc) ----
@@ -137,6 +142,21 @@ class MemoryEngine final : public QueueService {
   void FailWaitersLocked(Queue* q, Completions* completions);
   // Moves `m` from `q` to its dead-letter queue; false when there is none.
   bool MoveToDeadLetterLocked(Queue* q, Message* m, TimePoint now, Completions* completions);
+  // ---- message move tasks (memory_engine_moves.cc) ----
+  struct MoveTaskState {
+    MoveTaskInfo info;
+    std::string source;                      // queue names
+    std::optional<std::string> destination;  // absent: each message's original source
+    common::Scheduler::TimerId timer = 0;
+  };
+  // Moves the next slice of a running task's messages and schedules the next slice.
+  void RunMoveTask(std::string handle);
+  void ScheduleMoveTaskLocked(MoveTaskState& task, TimePoint at);
+  void EndMoveTaskLocked(MoveTaskState& task, std::string status, std::string reason);
+  void JournalMoveTaskLocked(const MoveTaskState& task);
+  // Applies a replayed or snapshotted task record.
+  void RestoreMoveTaskLocked(journal::MoveTask record);
+
   Result<ListQueuesResult> PageLocked(const std::vector<std::string>& names,
                                       const ListQueuesRequest& page);
 
@@ -152,6 +172,8 @@ class MemoryEngine final : public QueueService {
   uint64_t next_queue_id_;                                // guarded by mu_
   uint64_t next_waiter_id_ = 1;                           // guarded by mu_
   bool shutting_down_ = false;                            // guarded by mu_
+  std::map<std::string, MoveTaskState> move_tasks_;       // by handle; guarded by mu_
+  uint64_t next_move_task_ = 1;                           // guarded by mu_
   storage::Log* log_ = nullptr;                           // set before serving
 };
 

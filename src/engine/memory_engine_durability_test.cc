@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <thread>
 
 #include "common/fake_clock.h"
 #include "engine/memory_engine.h"
@@ -202,6 +203,51 @@ TEST_F(DurabilityTest, FifoOrderAndDeduplicationSurviveRestarts) {
   }
   EXPECT_EQ(last.size(), 3u);
   EXPECT_EQ(Count("f.fifo"), "0");
+}
+
+// A message move task keeps running across a restart, and its history survives it.
+TEST_F(DurabilityTest, MoveTasksResumeAfterRestart) {
+  Start();
+  Wait<Empty>([&](auto cb) { engine_->CreateQueue({"dlq", {}, {}}, cb); });
+  std::string redrive =
+      R"({"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1})";
+  Wait<Empty>([&](auto cb) {
+    engine_->CreateQueue({"src", {{"RedrivePolicy", redrive}}, {}}, cb);
+  });
+  for (int i = 0; i < 30; ++i) Send("src", "m" + std::to_string(i));
+  while (!Receive("src").messages.empty()) {
+  }
+  ASSERT_EQ(Count("dlq"), "30");
+  StartMoveTaskRequest req{"arn:aws:sqs:us-east-1:000000000000:dlq", std::nullopt, 10};
+  std::string handle = Wait<std::string>([&](auto cb) { engine_->StartMessageMoveTask(req, cb); });
+  auto settle = [&](const std::string& q, const std::string& want) {
+    for (int i = 0; i < 200 && std::stoi(Count(q)) < std::stoi(want); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return Count(q);
+  };
+  for (int i = 0; i < 5; ++i) clock_.Advance(common::Millis(100));
+  std::string moved = settle("src", "5");
+  EXPECT_TRUE(moved == "5" || moved == "6") << moved;
+  Start();  // restart: the task resumes where it was
+  auto list = [&] {
+    return Wait<std::vector<MoveTaskInfo>>([&](auto cb) {
+      engine_->ListMessageMoveTasks("arn:aws:sqs:us-east-1:000000000000:dlq", 1, cb);
+    });
+  };
+  EXPECT_EQ(list().at(0).status, "RUNNING");
+  EXPECT_EQ(list().at(0).handle, handle);
+  for (int i = 0; i < 40; ++i) {
+    clock_.Advance(common::Millis(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(settle("src", "30"), "30");
+  EXPECT_EQ(Count("dlq"), "0");
+  EXPECT_EQ(list().at(0).status, "COMPLETED");
+  EXPECT_EQ(list().at(0).moved, 30);
+  Start();
+  EXPECT_EQ(list().at(0).status, "COMPLETED");
+  EXPECT_EQ(Count("src"), "30");
 }
 
 }  // namespace

@@ -39,6 +39,12 @@ StringPairs RenderConfig(const QueueConfig& config, const ArnScope& scope) {
 void MemoryEngine::AttachLog(storage::Log* log) {
   std::lock_guard lock(mu_);
   log_ = log;
+  if (log == nullptr) return;
+  // Recovery is over: move tasks that were running carry on.
+  TimePoint now = clock_->Now();
+  for (auto& [handle, task] : move_tasks_) {
+    if (task.info.status == "RUNNING" && task.timer == 0) ScheduleMoveTaskLocked(task, now);
+  }
 }
 
 void MemoryEngine::CommitLocked(std::string record, ApplyFn apply, AfterFn after,
@@ -111,7 +117,8 @@ struct CapturedQueue {
 // log writes it, dropping each chunk's payload references as it goes.
 class CapturedSnapshot final : public storage::SnapshotSource {
  public:
-  explicit CapturedSnapshot(std::vector<CapturedQueue> queues) : queues_(std::move(queues)) {}
+  CapturedSnapshot(std::vector<CapturedQueue> queues, std::vector<std::string> tail)
+      : queues_(std::move(queues)), tail_(std::move(tail)) {}
   bool Next(std::string* record) override {
     while (queue_ < queues_.size()) {
       CapturedQueue& q = queues_[queue_];
@@ -150,11 +157,17 @@ class CapturedSnapshot final : public storage::SnapshotSource {
       created_ = false;
       next_ = 0;
     }
+    if (tail_next_ < tail_.size()) {
+      *record = std::move(tail_[tail_next_++]);
+      return true;
+    }
     return false;
   }
 
  private:
   std::vector<CapturedQueue> queues_;
+  std::vector<std::string> tail_;  // records after the queues (move tasks), encoded
+  size_t tail_next_ = 0;
   size_t queue_ = 0;
   bool created_ = false;
   size_t next_ = 0;
@@ -174,9 +187,16 @@ std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
   // Captured under the lock (32 bytes per message: payloads are referenced, not copied);
   // encoded later, off the lock and off the commit path, by the snapshot thread.
   std::vector<CapturedQueue> queues;
+  std::vector<std::string> tail;
   {
     std::lock_guard lock(mu_);
     TimePoint now = clock_->Now();
+    for (const auto& [handle, t] : move_tasks_) {
+      const MoveTaskInfo& i = t.info;
+      tail.push_back(journal::Encode(journal::MoveTask{
+          i.handle, i.status, i.source_arn, i.destination_arn, i.max_per_second.value_or(0),
+          i.moved, i.to_move, i.failure_reason, i.started_ms}));
+    }
     queues.reserve(queues_.size());
     for (const auto& [name, q] : queues_) {
       q->Tick(now);
@@ -213,7 +233,7 @@ std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
       });
     }
   }
-  return std::make_unique<CapturedSnapshot>(std::move(queues));
+  return std::make_unique<CapturedSnapshot>(std::move(queues), std::move(tail));
 }
 
 bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
@@ -318,6 +338,8 @@ bool MemoryEngine::Replay(std::string_view bytes, std::string* error) {
               m->set_first_receive(FromEpochMillis(r.first_receive_ms));
             }
           }
+        } else if constexpr (std::is_same_v<T, journal::MoveTask>) {
+          RestoreMoveTaskLocked(std::move(r));
         } else if constexpr (std::is_same_v<T, journal::DedupEntries>) {
           if (Queue* q = find(r.queue_id)) {
             for (auto& e : r.entries) {

@@ -26,26 +26,26 @@ namespace {  // each test file has its own copy
 using common::Millis;
 using std::chrono::seconds;
 
-std::optional<Errc> EntryCode(const std::optional<Error>& e) {
+[[maybe_unused]] std::optional<Errc> EntryCode(const std::optional<Error>& e) {
   if (!e) return std::nullopt;
   return e->code;
 }
 
 // The bodies of a receive, in order.
-std::vector<std::string> Bodies(const ReceiveResult& r) {
+[[maybe_unused]] std::vector<std::string> Bodies(const ReceiveResult& r) {
   std::vector<std::string> out;
   for (const auto& m : r.messages) out.emplace_back(m.payload->body());
   return out;
 }
 
-std::vector<std::string> Bodies(const Pending<ReceiveResult>& p) {
+[[maybe_unused]] std::vector<std::string> Bodies(const Pending<ReceiveResult>& p) {
   EXPECT_TRUE(p.done());
   if (!p.done() || !p.result().ok()) return {"<failed>"};
   return Bodies(p.result().value());
 }
 
-SendEntry Entry(std::string id, std::optional<std::string> body,
-                std::optional<int64_t> delay = std::nullopt) {
+[[maybe_unused]] SendEntry Entry(std::string id, std::optional<std::string> body,
+                                 std::optional<int64_t> delay = std::nullopt) {
   SendEntry e;
   e.id = std::move(id);
   e.body = std::move(body);

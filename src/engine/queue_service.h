@@ -12,6 +12,7 @@
 // Threading: all methods may be called concurrently from any thread.
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,17 @@ class QueueService {
   virtual void ReceiveMessages(ReceiveRequest request, Callback<ReceiveResult> done) = 0;
   virtual void DeleteMessages(HandleRequest request, Callback<BatchResult> done) = 0;
   virtual void ChangeVisibility(HandleRequest request, Callback<BatchResult> done) = 0;
+
+  // Message move tasks: move the messages of a dead-letter queue back to their sources (or to a
+  // chosen queue) as new messages, at a bounded rate, in the background. Tasks survive a
+  // restart of a durable engine.
+  virtual void StartMessageMoveTask(StartMoveTaskRequest request,
+                                    Callback<std::string> done) = 0;  // the task handle
+  virtual void CancelMessageMoveTask(std::string handle,
+                                     Callback<int64_t> done) = 0;  // messages moved
+  // The source's tasks, most recent first, at most `max_results` (1..10, default 1).
+  virtual void ListMessageMoveTasks(std::string source_arn, std::optional<int64_t> max_results,
+                                    Callback<std::vector<MoveTaskInfo>> done) = 0;
 
   // Ends every waiting receive with an empty result; later receives do not wait.
   virtual void Shutdown() = 0;

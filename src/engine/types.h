@@ -241,4 +241,24 @@ struct BatchResult {
   std::vector<EntryStatus> entries;  // in request order
 };
 
+// ---- message move tasks (dead-letter redrive back to a source) ----
+
+struct StartMoveTaskRequest {
+  std::string source_arn;                      // a dead-letter queue
+  std::optional<std::string> destination_arn;  // absent: each message's original source
+  std::optional<int64_t> max_per_second;       // 1..500; absent: the engine chooses
+};
+
+struct MoveTaskInfo {
+  std::string handle;  // opaque; only reported while running
+  std::string status;  // RUNNING, COMPLETED, CANCELLING, CANCELLED, FAILED
+  std::string source_arn;
+  std::string destination_arn;            // "" when absent
+  std::optional<int64_t> max_per_second;  // as requested
+  int64_t moved = 0;
+  int64_t to_move = 0;  // the source's message count when the task started
+  std::string failure_reason;
+  int64_t started_ms = 0;
+};
+
 }  // namespace spool::engine
