@@ -44,6 +44,11 @@ void BenchCommand::Register(CLI::App& app) {
       ->capture_default_str();
   command_->add_flag("--prefill", o.prefill,
                      "consume: first fill the queues up to --messages (not measured)");
+  command_->add_option("--noisy-backlog", o.noisy_backlog,
+                       "latency: first queue N messages of one flooding tenant (group \"noisy\"); "
+                       "the timed messages come from other tenants (fair queues)");
+  command_->add_flag("--no-fair-groups", no_fair_groups_,
+                     "with --noisy-backlog: send no group ids at all (to compare)");
   command_->add_option("--threads", o.threads, "Client threads")->capture_default_str();
   command_->add_flag("--json", o.json, "Print the result as one JSON object");
   command_->add_option("--server-pid", o.server_pid,
@@ -71,6 +76,7 @@ int BenchCommand::Run() {
   }
   o.workload = *workload;
   o.sign = !no_sign_;
+  o.fair_groups = !no_fair_groups_;
   auto from_env = [this](const char* flag, const char* var, std::string* field) {
     if (command_->count(flag) > 0) return;
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') *field = v;

@@ -30,6 +30,7 @@ class BenchCommand {
   BenchOptions options_;
   std::string workload_;
   bool no_sign_ = false;
+  bool no_fair_groups_ = false;
 };
 
 }  // namespace spool::bench

@@ -146,6 +146,9 @@ bool Validate(BenchOptions* o, std::string* error) {
   if (o->prefill && o->workload != Workload::kConsume) {
     return Fail(error, "--prefill applies to the consume workload only");
   }
+  if (o->noisy_backlog > 0 && (o->workload != Workload::kLatency || o->fifo)) {
+    return Fail(error, "--noisy-backlog applies to the latency workload on standard queues only");
+  }
   if (o->threads < 1 || o->threads > kMaxThreads) {
     return Fail(error, "--threads must be between 1 and " + std::to_string(kMaxThreads));
   }

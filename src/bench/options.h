@@ -54,6 +54,14 @@ struct BenchOptions {
   int wait_seconds = 2;
   // consume: top the queues up to `messages` first (not measured) when they hold fewer.
   bool prefill = false;
+  // latency: first put this many messages of one tenant (MessageGroupId "noisy") into the
+  // queues, not measured; the timed messages then belong to another tenant ("quiet"), and the
+  // receivers drain both. Shows what a flooding tenant does to everyone else's latency (fair
+  // queues). With `fair_groups` false, no message carries a group id (plain order).
+  uint64_t noisy_backlog = 0;
+  bool fair_groups = true;
+  // Every message sent gets this MessageGroupId ("" none; FIFO uses `groups` instead).
+  std::string fixed_group;
   // Threads running the client's io_context. 1 leaves the other core to a local server.
   int threads = 1;
   // Print the result as one JSON object on stdout instead of a table.

@@ -118,6 +118,17 @@ TEST(ValidateTest, PrefillOnlyForConsume) {
   EXPECT_EQ(ValidationError(o), "");
 }
 
+TEST(ValidateTest, NoisyBacklogOnlyForLatencyOnStandardQueues) {
+  BenchOptions o;
+  o.noisy_backlog = 1000;
+  o.workload = Workload::kLifecycle;
+  EXPECT_NE(ValidationError(o).find("--noisy-backlog"), std::string::npos);
+  o.workload = Workload::kLatency;
+  EXPECT_EQ(ValidationError(o), "");
+  o.fifo = true;
+  EXPECT_NE(ValidationError(o).find("--noisy-backlog"), std::string::npos);
+}
+
 TEST(ParseEndpointTest, AcceptsHostAndPort) {
   Endpoint e;
   std::string error;

@@ -65,7 +65,9 @@ void PrepareMessage(const RunState* s, uint64_t seq, size_t i, BatchBuffers* b) 
   b->md5[i] = common::Md5Hex(b->bodies[i]);
   OutgoingMessage& m = b->entries[i];
   m = OutgoingMessage{b->bodies[i], {}, {}};
-  if (o.fifo) {
+  if (!o.fixed_group.empty()) {
+    m.group_id = o.fixed_group;
+  } else if (o.fifo) {
     b->groups[i] = "g" + std::to_string(seq % static_cast<uint64_t>(o.groups));
     b->dedup[i] = std::to_string(s->run_id) + "-" + std::to_string(seq);
     m.group_id = b->groups[i];
