@@ -198,7 +198,10 @@ std::unique_ptr<storage::SnapshotSource> MemoryEngine::CaptureSnapshot() {
           i.moved, i.to_move, i.failure_reason, i.started_ms}));
     }
     queues.reserve(queues_.size());
-    for (const auto& [name, q] : queues_) {
+    for (const auto& entry : queues_) {
+      // Not a structured binding: the lambda below captures the queue (clang 14 cannot).
+      const std::string& name = entry.first;
+      Queue* q = entry.second.get();
       q->Tick(now);
       CapturedQueue& c = queues.emplace_back();
       c.create.queue_id = q->id();

@@ -235,7 +235,7 @@ void MemoryEngine::RunMoveTask(std::string handle) {
       removal.seqs.push_back(m->seq);
     }
     for (auto& [dest, add] : adds) {
-      auto apply = [this, queue_id = dest->id(), add](Completions* c) {
+      auto apply = [this, queue_id = dest->id(), add = add](Completions* c) {
         auto q = queues_by_id_.find(queue_id);
         if (q == queues_by_id_.end()) return;
         TimePoint at = clock_->Now();

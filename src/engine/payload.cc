@@ -151,9 +151,9 @@ MessagePayload::~MessagePayload() { delete extras_; }
 void MessagePayload::Release(const MessagePayload* p) {
   if (p->refs_.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   auto* q = const_cast<MessagePayload*>(p);
-  size_t bytes = sizeof(MessagePayload) + q->body_size_;
   q->~MessagePayload();
-  ::operator delete(static_cast<void*>(q), bytes);
+  // Unsized: clang does not enable sized deallocation by default.
+  ::operator delete(static_cast<void*>(q));
 }
 
 std::string MessagePayload::message_id() const {
