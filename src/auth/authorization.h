@@ -10,6 +10,7 @@
 // Threading: pure functions, callable from any thread.
 // Errors: an AuthError (IncompleteSignature for malformed input) with AWS's wording; never throws.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +41,7 @@ struct SignatureFields {
   std::string signature;       // as sent
   // Presigned form only (the header form takes these from headers).
   std::string amz_date;                    // X-Amz-Date
-  std::optional<int64_t> expires_seconds;  // X-Amz-Expires, 0..604800
+  std::optional<int64_t> expires_seconds;  // X-Amz-Expires (non-negative; the verifier caps it)
   std::string security_token;              // X-Amz-Security-Token, decoded; "" when absent
 };
 
