@@ -1,6 +1,7 @@
 #include "api/dispatcher.h"
 
 #include "api/actions.h"
+#include "api/iam_actions.h"
 #include "api/queue_url.h"
 #include "common/uuid.h"
 #include "protocol/form.h"
@@ -19,8 +20,9 @@ std::string BaseUrl(const ApiOptions& options, const http::Request& request) {
 
 }  // namespace
 
-Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service)
-    : options_(std::move(options)), service_(service) {}
+Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service,
+                       iam::IdentityStore* identities)
+    : options_(std::move(options)), service_(service), identities_(identities) {}
 
 void Dispatcher::Handle(http::Request request, http::Respond done) {
   auto call = std::make_shared<Call>();
@@ -78,13 +80,13 @@ void Dispatcher::HandleQuery(const CallPtr& call, http::Request& request) {
     return call->FailAws(protocol::AwsError::kMalformedQueryString,
                          "The request has a malformed query string or form body.");
   }
+  bool iam = false;
   for (const auto& [k, v] : params) {
-    if (k == "Action") {
-      call->action = v;
-      break;
-    }
+    if (k == "Action") call->action = v;
+    if (k == "Version" && v == kIamVersion) iam = true;
   }
   call->reader = protocol::MakeQueryReader(std::move(params));
+  if (iam && !call->action.empty()) return HandleIam(call, identities_);
   Run(call);
 }
 

@@ -2,7 +2,8 @@
 // Dispatcher: the http::Handler that answers the SQS API on every path.
 //
 // For each request: mint a request id; pick the protocol (X-Amz-Target "AmazonSQS.<Action>"
-// means AWS JSON 1.0, otherwise Query parameters from the URL and a form body); authenticate
+// means AWS JSON 1.0, otherwise Query parameters from the URL and a form body; a Query request
+// with Version=2010-05-08 is an IAM request, answered by iam_actions.h); authenticate
 // (the seam where SigV4 verification goes); find the action; run it. Every failure before the
 // action (unknown action, unparseable body) is answered in the client's protocol.
 //
@@ -12,13 +13,15 @@
 #include "api/call.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
+#include "iam/identity_store.h"
 
 namespace spool::api {
 
 class Dispatcher final : public http::Handler {
  public:
-  // `service` must outlive the dispatcher.
-  Dispatcher(ApiOptions options, engine::QueueService* service);
+  // `service` and `identities` (may be null: no IAM API) must outlive the dispatcher.
+  Dispatcher(ApiOptions options, engine::QueueService* service,
+             iam::IdentityStore* identities = nullptr);
 
   void Handle(http::Request request, http::Respond done) override;
 
@@ -29,6 +32,7 @@ class Dispatcher final : public http::Handler {
 
   const ApiOptions options_;
   engine::QueueService* service_;
+  iam::IdentityStore* identities_;
 };
 
 }  // namespace spool::api

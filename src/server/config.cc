@@ -101,6 +101,16 @@ bool LoadEnvironment(ServeConfig* c, std::string* error) {
   if (auto v = get("SPOOL_LOG_LEVEL")) c->log_level = *v;
   if (auto v = get("SPOOL_DATA_DIR")) c->data_dir = *v;
   if (auto v = get("SPOOL_FSYNC")) c->fsync = *v;
+  auto root_id = get("SPOOL_ROOT_ACCESS_KEY_ID");
+  auto root_secret = get("SPOOL_ROOT_SECRET_ACCESS_KEY");
+  if (root_id.has_value() != root_secret.has_value()) {
+    *error = "set both SPOOL_ROOT_ACCESS_KEY_ID and SPOOL_ROOT_SECRET_ACCESS_KEY, or neither";
+    return false;
+  }
+  if (root_id) {
+    c->root_access_key_id = *root_id;
+    c->root_secret_access_key = *root_secret;
+  }
   if (auto v = get("SPOOL_THREADS")) {
     unsigned n = 0;
     auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);

@@ -21,6 +21,11 @@ struct ServeConfig {
   std::string data_dir = "spool-data";      // --data-dir / SPOOL_DATA_DIR / data_dir
   bool in_memory = false;                   // --in-memory: no data directory, nothing durable
   std::string fsync = "always";             // --fsync / SPOOL_FSYNC / fsync: always|batch|never
+  // The account root's access key, from SPOOL_ROOT_ACCESS_KEY_ID and
+  // SPOOL_ROOT_SECRET_ACCESS_KEY (both or neither). Absent: made at the first start of a data
+  // directory and kept there (root-credentials).
+  std::string root_access_key_id;
+  std::string root_secret_access_key;
 };
 
 // Parses "HOST:PORT", "[IPv6]:PORT" or ":PORT". False on anything else.

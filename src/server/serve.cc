@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <cstdio>
 #include <string>
@@ -14,6 +15,7 @@
 #include "common/thread_scheduler.h"
 #include "engine/memory_engine.h"
 #include "http/server.h"
+#include "iam/identity_store.h"
 #include "server/data_dir.h"
 #include "storage/log.h"
 
@@ -89,11 +91,40 @@ int RunServe(const ServeConfig& config) {
     engine.AttachLog(log.get());
   }
 
+  // Identities: users, keys and policies (src/iam), beside the journal.
+  auto identities =
+      iam::IdentityStore::Open(config.in_memory ? "" : config.data_dir, config.account_id, &error);
+  if (!identities) {
+    Log(LogLevel::kError, "identities_failed", {{"error", error}});
+    std::fprintf(stderr, "spool: %s\n", error.c_str());
+    return 1;
+  }
+  {
+    std::optional<iam::Credentials> configured;
+    if (!config.root_access_key_id.empty()) {
+      configured = iam::Credentials{config.root_access_key_id, config.root_secret_access_key};
+    }
+    bool created = false;
+    auto root = identities->EnsureRootKey(configured, &created);
+    if (!root.ok()) {
+      std::fprintf(stderr, "spool: %s\n", root.error().message.c_str());
+      return 1;
+    }
+    if (created) {
+      // Printed once, at the first start of this data directory; never logged.
+      std::string where = config.in_memory ? std::string("this process only")
+                                           : "kept in " + config.data_dir + "/root-credentials";
+      std::printf("Root access key (%s):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
+                  where.c_str(), root.value().access_key_id.c_str(),
+                  root.value().secret_access_key.c_str());
+    }
+  }
+
   api::ApiOptions api_options;
   api_options.region = config.region;
   api_options.account_id = config.account_id;
   api_options.public_base_url = config.public_url;
-  api::Dispatcher dispatcher(api_options, &engine);
+  api::Dispatcher dispatcher(api_options, &engine, identities.get());
 
   http::ServerOptions http_options;
   http_options.host = config.listen_host;

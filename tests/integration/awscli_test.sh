@@ -214,6 +214,46 @@ aws_sqs list-queues --queue-name-prefix "$Q"
 expect_eq "QueueUrls" "$("$PY" -c 'import json,sys; t=open(sys.argv[1]).read().strip(); print(len(json.loads(t).get("QueueUrls", [])) if t else 0)' "$WORK/out.json")" "0"
 ok
 
+# aws iam ARGS... : the IAM API on the same endpoint.
+aws_iam() {
+  timeout 60 "$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 --output json iam "$@" \
+    >"$WORK/out.json" 2>"$WORK/err.txt"
+}
+U="cli-user-$$-$RANDOM"
+
+STEP="iam create-user, put-user-policy, create-access-key, list-access-keys"
+aws_iam create-user --user-name "$U"
+expect_eq "Arn" "$(jget 'd["User"]["Arn"]')" "arn:aws:iam::000000000000:user/$U"
+aws_iam put-user-policy --user-name "$U" --policy-name send-only --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:SendMessage","Resource":"arn:aws:sqs:us-east-1:000000000000:orders"}]}'
+aws_iam create-access-key --user-name "$U"
+KEY_ID=$(jget 'd["AccessKey"]["AccessKeyId"]')
+aws_iam list-access-keys --user-name "$U"
+expect_eq "AccessKeyId" "$(jget 'd["AccessKeyMetadata"][0]["AccessKeyId"]')" "$KEY_ID"
+ok
+
+STEP="iam create-policy, attach-user-policy, then delete everything and the user"
+aws_iam create-policy --policy-name "P$U" --policy-document \
+  '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sqs:ReceiveMessage","Resource":"*"}]}'
+PARN=$(jget 'd["Policy"]["Arn"]')
+aws_iam attach-user-policy --user-name "$U" --policy-arn "$PARN"
+if aws_iam delete-user --user-name "$U"; then
+  echo "expected DeleteConflict" >&2
+  exit 1
+fi
+grep -q "DeleteConflict" "$WORK/err.txt"
+aws_iam detach-user-policy --user-name "$U" --policy-arn "$PARN"
+aws_iam delete-user-policy --user-name "$U" --policy-name send-only
+aws_iam delete-access-key --user-name "$U" --access-key-id "$KEY_ID"
+aws_iam delete-policy --policy-arn "$PARN"
+aws_iam delete-user --user-name "$U"
+if aws_iam get-user --user-name "$U"; then
+  echo "expected NoSuchEntity" >&2
+  exit 1
+fi
+grep -q "NoSuchEntity" "$WORK/err.txt"
+ok
+
 STEP="server stops with exit code 0 on SIGTERM"
 kill -TERM "$SERVER_PID"
 for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
