@@ -25,11 +25,23 @@ struct Pattern {
   std::vector<bool> literal;  // empty, or one flag per byte of `text`
 };
 
+// A view of a pattern: plain text (no literal marks) or a Pattern.
+struct PatternRef {
+  PatternRef(std::string_view t) : text(t) {}    // NOLINT: implicit on purpose
+  PatternRef(const char* t) : text(t) {}         // NOLINT
+  PatternRef(const std::string& t) : text(t) {}  // NOLINT
+  PatternRef(const Pattern& p)
+      : text(p.text), literal(p.literal.empty() ? nullptr : &p.literal) {}  // NOLINT
+  bool IsLiteral(size_t i) const { return literal != nullptr && (*literal)[i]; }
+
+  std::string_view text;
+  const std::vector<bool>* literal = nullptr;
+};
+
 // IAM wildcard matching over the whole text: '*' matches any run (also empty), '?' exactly one
 // character (a whole UTF-8 sequence). ASCII case-insensitive when `ignore_case` (actions).
 // Linear-time backtracking: at most O(|pattern| * |text|), never exponential.
-bool WildcardMatch(std::string_view pattern, std::string_view text, bool ignore_case = false);
-bool WildcardMatch(const Pattern& pattern, std::string_view text, bool ignore_case = false);
+bool WildcardMatch(PatternRef pattern, std::string_view text, bool ignore_case = false);
 
 // Expands the policy variables of a value from a 2012-10-17 policy: ${key} is the context
 // key's (first) value, ${key, 'default'} falls back to the default, and ${*}, ${?}, ${$} are
@@ -48,12 +60,12 @@ std::optional<ArnParts> SplitArn(std::string_view arn);
 
 // ArnLike / ArnEquals: both split into their six fields and every field matched with wildcards
 // (case-sensitive), so '*' never crosses a ':' boundary. False when either is not an ARN.
-bool ArnMatch(const Pattern& pattern, std::string_view arn);
-bool ArnMatch(std::string_view pattern, std::string_view arn);
+// A pattern of exactly "*" matches any ARN.
+bool ArnMatch(PatternRef pattern, std::string_view arn);
 
 // The Resource element: "*" matches anything; two ARNs match field by field as ArnMatch;
 // anything else is a case-sensitive wildcard match of the whole text.
-bool ResourceMatch(const Pattern& pattern, std::string_view resource);
+bool ResourceMatch(PatternRef pattern, std::string_view resource);
 
 // The account field of an ARN ("" when not an ARN).
 std::string_view ArnAccount(std::string_view arn);

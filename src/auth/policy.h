@@ -17,11 +17,15 @@
 // policies) and every condition match. Any applicable Deny -> explicit deny. Otherwise, when
 // the caller's account (from principal_arn) owns the resource (or the resource is "*"), an
 // Allow in an identity policy or in the queue policy allows; across accounts both must allow.
-// Nothing applicable -> implicit deny. Actions match case-insensitively, resources and
-// principals case-sensitively; '*' and '?' are wildcards in actions, resources and *Like
-// conditions. Version 2012-10-17 policies expand ${aws:username}-style variables in Resource,
-// NotResource and string/ARN condition values. The owner account's root credentials having
-// full control of its queues is the caller's rule to apply before asking.
+// Nothing applicable -> implicit deny. As in AWS, a queue policy that names a whole account
+// (Principal {"AWS": "123456789012"} or "arn:aws:iam::123456789012:root") delegates to that
+// account: it lets the account's users in only together with an identity-policy Allow; a queue
+// policy that names the caller itself (its ARN, "*", or via NotPrincipal) allows on its own.
+// Actions match case-insensitively, resources and principals case-sensitively; '*' and '?' are
+// wildcards in actions, resources and *Like conditions. Version 2012-10-17 policies expand
+// ${aws:username}-style variables in Resource, NotResource and string/ARN condition values. The
+// owner account's root credentials having full control of its queues is the caller's rule to apply
+// before asking.
 //
 // Threading: a Policy is immutable after parsing and may be shared across threads; Evaluate is
 // a pure function.
@@ -80,6 +84,11 @@ struct Policy {
 // Parses a policy document. nullopt with a message in `*error` when it is not a valid document
 // of that kind, e.g. "Statement[1]: Effect must be \"Allow\" or \"Deny\"".
 std::optional<Policy> ParsePolicy(std::string_view json, PolicyKind kind, std::string* error);
+
+// "" when `json` is a valid policy of that kind, else ParsePolicy's message. Shaped for
+// iam::PolicyCheck (a plain function pointer), so the identity store can validate documents.
+std::string CheckIdentityPolicy(std::string_view json);
+std::string CheckResourcePolicy(std::string_view json);
 
 enum class Decision { kImplicitDeny, kAllow, kExplicitDeny };
 

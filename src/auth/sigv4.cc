@@ -314,8 +314,9 @@ VerifyResult Verifier::Verify(const HttpRequestView& request, common::TimePoint 
   }
 
   // 4. Access key.
-  std::optional<std::string> secret = secrets_(cred.access_key_id);
-  if (!secret) return Error(AuthErrc::kInvalidClientTokenId, std::string(kInvalidToken));
+  std::optional<KeySecret> key_secret = secrets_(cred.access_key_id);
+  if (!key_secret) return Error(AuthErrc::kInvalidClientTokenId, std::string(kInvalidToken));
+  std::string& secret = key_secret->secret_access_key;
 
   // 5. Time.
   const auto skew = options_.max_clock_skew;
@@ -382,8 +383,8 @@ VerifyResult Verifier::Verify(const HttpRequestView& request, common::TimePoint 
   const std::string canonical_headers = CanonicalHeaders(request.headers, fields.signed_headers);
   const std::string scope = CredentialScope(cred.date, cred.region, cred.service);
   const common::Sha256Digest key =
-      SigningKey(cred.access_key_id, *secret, cred.date, cred.region, cred.service);
-  std::fill(secret->begin(), secret->end(), '\0');
+      SigningKey(cred.access_key_id, secret, cred.date, cred.region, cred.service);
+  std::fill(secret.begin(), secret.end(), '\0');
   auto matches = [&](std::string_view hash) {
     const std::string canonical =
         CanonicalRequest({request.method, canonical_uri, canonical_query, canonical_headers,
@@ -399,6 +400,7 @@ VerifyResult Verifier::Verify(const HttpRequestView& request, common::TimePoint 
 
   Identity identity;
   identity.access_key_id = cred.access_key_id;
+  identity.principal = std::move(key_secret->principal);
   identity.region = cred.region;
   identity.service = cred.service;
   identity.session_token = std::string(token);

@@ -56,8 +56,9 @@ struct HttpRequestView {
 // Who signed an accepted request.
 struct Identity {
   std::string access_key_id;
-  std::string region;   // from the credential scope
-  std::string service;  // from the credential scope, one of VerifierOptions::services
+  std::string principal;  // KeySecret::principal of the key
+  std::string region;     // from the credential scope
+  std::string service;    // from the credential scope, one of VerifierOptions::services
   // The X-Amz-Security-Token the hook accepted; "" when the request carried none.
   std::string session_token;
   bool presigned = false;
@@ -77,9 +78,17 @@ class [[nodiscard]] VerifyResult {
   std::variant<Identity, AuthError> v_;
 };
 
-// The secret access key of an access key id, or nullopt when the key is unknown or disabled
+// What the key store knows of an access key id.
+struct KeySecret {
+  std::string secret_access_key;
+  // Opaque to auth and copied into Identity::principal: whatever the caller needs next (the
+  // user's ARN, say), so it need not look the key up twice.
+  std::string principal;
+};
+
+// The secret of an access key id, or nullopt when the key is unknown or inactive
 // (-> InvalidClientTokenId). Called once per request that gets past parsing and scope checks.
-using SecretLookup = std::function<std::optional<std::string>(std::string_view access_key_id)>;
+using SecretLookup = std::function<std::optional<KeySecret>(std::string_view access_key_id)>;
 
 // Whether `token` (an X-Amz-Security-Token) is a valid session token Spool issued for
 // `access_key_id`. Without this hook every request carrying a token is refused.

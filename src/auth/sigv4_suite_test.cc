@@ -135,8 +135,8 @@ VerifierOptions SuiteOptions(const SuiteVector& v) {
 Verifier SuiteVerifier(const SuiteVector& v) {
   return Verifier(
       SuiteOptions(v),
-      [](std::string_view id) -> std::optional<std::string> {
-        if (id == kKeyId) return std::string(kSecret);
+      [](std::string_view id) -> std::optional<KeySecret> {
+        if (id == kKeyId) return KeySecret{std::string(kSecret), "example"};
         return std::nullopt;
       },
       [token = std::string(v.session_token)](std::string_view id, std::string_view t) {

@@ -80,8 +80,9 @@ Req SqsQueryPost() {
 }
 
 SecretLookup ExampleSecrets() {
-  return [](std::string_view id) -> std::optional<std::string> {
-    if (id == kKeyId) return std::string(kSecret);
+  return [](std::string_view id) -> std::optional<KeySecret> {
+    if (id == kKeyId)
+      return KeySecret{std::string(kSecret), "arn:aws:iam::123456789012:user/example"};
     return std::nullopt;
   };
 }
@@ -121,6 +122,8 @@ TEST(SigV4Test, AwsDocumentedIamExample) {
   const VerifyResult result = Verifier(options, ExampleSecrets()).Verify(r.View(), kT);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result.identity().service, "iam");
+  EXPECT_EQ(result.identity().access_key_id, kKeyId);
+  EXPECT_EQ(result.identity().principal, "arn:aws:iam::123456789012:user/example");
 }
 
 TEST(SigV4Test, ReferenceVectorAQueryPost) {
@@ -583,8 +586,9 @@ TEST(SigV4Test, PresignedWithUnsignedPayloadAsS3PresignersDo) {
 
 TEST(SigV4Test, RotatedSecretIsNotServedFromTheCache) {
   auto secret = std::make_shared<std::string>(kSecret);
-  const Verifier v(Options(),
-                   [secret](std::string_view) -> std::optional<std::string> { return *secret; });
+  const Verifier v(Options(), [secret](std::string_view) -> std::optional<KeySecret> {
+    return KeySecret{*secret, ""};
+  });
   Req r = SqsQueryPost();
   SignInPlace(r, kT);
   EXPECT_TRUE(v.Verify(r.View(), kT).ok());
