@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api/principal.h"
 #include "engine/errc.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
@@ -25,11 +26,6 @@ struct ApiOptions {
   // Base of the queue URLs we hand out, e.g. "http://queues.example:9324". Empty: taken from
   // each request's Host header, so clients get URLs they can reach.
   std::string public_base_url;
-};
-
-// Who made the request. Until SigV4 verification lands every request is the account's root.
-struct Principal {
-  std::string id;  // SenderId of the messages this principal sends
 };
 
 struct Call {

@@ -21,8 +21,11 @@ std::string BaseUrl(const ApiOptions& options, const http::Request& request) {
 }  // namespace
 
 Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service,
-                       iam::IdentityStore* identities)
-    : options_(std::move(options)), service_(service), identities_(identities) {}
+                       iam::IdentityStore* identities, const Authenticator* authenticator)
+    : options_(std::move(options)),
+      service_(service),
+      identities_(identities),
+      authenticator_(authenticator) {}
 
 void Dispatcher::Handle(http::Request request, http::Respond done) {
   auto call = std::make_shared<Call>();
@@ -35,12 +38,23 @@ void Dispatcher::Handle(http::Request request, http::Respond done) {
       parts && parts->account_id == options_.account_id) {
     call->path_queue = parts->name;
   }
-  // The authentication seam: SigV4 verification will decide the principal here.
-  call->principal.id = options_.account_id;
-
   std::string_view target = request.header("X-Amz-Target");
-  if (!target.empty() || request.header("Content-Type").starts_with("application/x-amz-json")) {
-    call->protocol = Protocol::kJson;
+  bool json =
+      !target.empty() || request.header("Content-Type").starts_with("application/x-amz-json");
+  call->protocol = json ? Protocol::kJson : Protocol::kQuery;
+  if (authenticator_ == nullptr) {
+    call->principal.id = options_.account_id;  // --insecure-no-auth: everything is the root's
+    call->principal.arn = "arn:aws:iam::" + options_.account_id + ":root";
+  } else {
+    auto who = authenticator_->Authenticate(request);
+    if (auto* failure = std::get_if<AuthFailure>(&who)) {
+      call->action = "Unknown";
+      return call->FailAws(failure->error, failure->message);
+    }
+    call->principal = std::get<Principal>(std::move(who));
+  }
+
+  if (json) {
     if (!target.starts_with(kJsonTargetPrefix)) {
       call->action = "Unknown";
       return call->FailAws(protocol::AwsError::kUnknownOperation,
@@ -49,7 +63,6 @@ void Dispatcher::Handle(http::Request request, http::Respond done) {
     call->action = std::string(target.substr(kJsonTargetPrefix.size()));
     return HandleJson(call, request);
   }
-  call->protocol = Protocol::kQuery;
   HandleQuery(call, request);
 }
 
@@ -86,7 +99,19 @@ void Dispatcher::HandleQuery(const CallPtr& call, http::Request& request) {
     if (k == "Version" && v == kIamVersion) iam = true;
   }
   call->reader = protocol::MakeQueryReader(std::move(params));
-  if (iam && !call->action.empty()) return HandleIam(call, identities_);
+  if (iam && !call->action.empty()) {
+    if (authenticator_ != nullptr && call->principal.service != "iam") {
+      return call->FailAws(protocol::AwsError::kSignatureDoesNotMatch,
+                           "Credential should be scoped to correct service: 'iam'.");
+    }
+    if (!call->principal.root()) {
+      // Until IAM actions are governed by policies, only the account root manages identities.
+      return call->FailAws(protocol::AwsError::kAccessDenied,
+                           "User: " + call->principal.arn + " is not authorized to perform: iam:" +
+                               call->action + " (only the account root manages identities).");
+    }
+    return HandleIam(call, identities_);
+  }
   Run(call);
 }
 
@@ -95,6 +120,10 @@ void Dispatcher::Run(const CallPtr& call) {
     call->action = "Unknown";
     return call->FailAws(protocol::AwsError::kMissingAction,
                          "The request must contain the parameter Action.");
+  }
+  if (authenticator_ != nullptr && call->principal.service != "sqs") {
+    return call->FailAws(protocol::AwsError::kSignatureDoesNotMatch,
+                         "Credential should be scoped to correct service: 'sqs'.");
   }
   ActionFn fn = FindAction(call->action);
   if (fn == nullptr) {

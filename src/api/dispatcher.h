@@ -10,6 +10,7 @@
 // Threading: Handle() may run on any I/O thread concurrently; the dispatcher holds no mutable
 // state of its own.
 
+#include "api/authenticator.h"
 #include "api/call.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
@@ -19,9 +20,11 @@ namespace spool::api {
 
 class Dispatcher final : public http::Handler {
  public:
-  // `service` and `identities` (may be null: no IAM API) must outlive the dispatcher.
+  // `service`, `identities` (may be null: no IAM API) and `authenticator` (may be null: every
+  // request is the account root's, --insecure-no-auth) must outlive the dispatcher.
   Dispatcher(ApiOptions options, engine::QueueService* service,
-             iam::IdentityStore* identities = nullptr);
+             iam::IdentityStore* identities = nullptr,
+             const Authenticator* authenticator = nullptr);
 
   void Handle(http::Request request, http::Respond done) override;
 
@@ -33,6 +36,7 @@ class Dispatcher final : public http::Handler {
   const ApiOptions options_;
   engine::QueueService* service_;
   iam::IdentityStore* identities_;
+  const Authenticator* authenticator_;
 };
 
 }  // namespace spool::api

@@ -257,12 +257,15 @@ bool IdentityStore::Load(const std::string& text, std::string* error) {
       sk.key.active = k.as_object().at("active").as_bool();
       sk.key.created_ms = num(k, "created_ms");
       auto sealed = common::Base64Decode(str(k, "secret"));
-      if (!sealed || !box_.Open(*sealed, sk.key.id)) {
+      std::optional<std::string> secret;
+      if (sealed) secret = box_.Open(*sealed, sk.key.id);
+      if (!secret) {
         *error = "the secret of access key " + sk.key.id +
                  " does not decrypt (is iam.key the one it was written with?)";
         return false;
       }
       sk.sealed_secret = std::move(*sealed);
+      sk.secret = std::move(*secret);
       keys_[sk.key.id] = std::move(sk);
     }
   } catch (const std::exception& e) {
@@ -303,9 +306,7 @@ IamResult<Credentials> IdentityStore::EnsureRootKey(std::optional<Credentials> c
   std::unique_lock lock(mu_);
   if (!configured) {
     for (const auto& [id, k] : keys_) {
-      if (k.key.user.empty() && k.key.active) {
-        return Credentials{id, *box_.Open(k.sealed_secret, id)};
-      }
+      if (k.key.user.empty() && k.key.active) return Credentials{id, k.secret};
     }
   }
   auto saved = std::make_tuple(users_, policies_, keys_);
@@ -323,6 +324,7 @@ IamResult<Credentials> IdentityStore::EnsureRootKey(std::optional<Credentials> c
   StoredKey sk;
   sk.key = AccessKey{c.access_key_id, "", true, NowMs()};
   sk.sealed_secret = box_.Seal(c.secret_access_key, c.access_key_id);
+  sk.secret = c.secret_access_key;
   keys_[c.access_key_id] = std::move(sk);
   if (auto s = SaveLocked(); !s.ok()) {
     std::tie(users_, policies_, keys_) = std::move(saved);
@@ -650,9 +652,15 @@ std::optional<KeyLookup> IdentityStore::LookupKey(std::string_view key_id) const
   std::shared_lock lock(mu_);
   auto it = keys_.find(std::string(key_id));
   if (it == keys_.end()) return std::nullopt;
-  auto secret = box_.Open(it->second.sealed_secret, it->first);
-  if (!secret) return std::nullopt;
-  return KeyLookup{std::move(*secret), it->second.key.user, it->second.key.active};
+  KeyLookup k{it->second.secret, it->second.key.user, account_id_,
+              "arn:aws:iam::" + account_id_ + ":root", it->second.key.active};
+  if (!k.user.empty()) {
+    auto u = users_.find(k.user);
+    if (u == users_.end()) return std::nullopt;
+    k.user_id = u->second.id;
+    k.user_arn = u->second.arn;
+  }
+  return k;
 }
 
 std::vector<std::string> IdentityStore::PolicyDocumentsOf(const std::string& user) const {

@@ -92,7 +92,9 @@ struct Credentials {
 // What request authentication needs to know of a key.
 struct KeyLookup {
   std::string secret;
-  std::string user;  // "" for the account root
+  std::string user;      // "" for the account root
+  std::string user_id;   // AIDA...; the account id for the root
+  std::string user_arn;  // arn:aws:iam::ACCOUNT:user/PATH/NAME, or arn:aws:iam::ACCOUNT:root
   bool active = true;
 };
 
@@ -155,7 +157,8 @@ class IdentityStore {
  private:
   struct StoredKey {
     AccessKey key;
-    std::string sealed_secret;
+    std::string sealed_secret;  // what iam.json holds
+    std::string secret;         // in memory only: every request's signature check needs it
   };
   IdentityStore(std::string dir, std::string account_id, std::string master_key, PolicyCheck check);
   IamResult<Done> SaveLocked();  // writes iam.json; callers roll back on failure

@@ -149,11 +149,18 @@ bool ValidateConfig(const ServeConfig& c, std::string* error) {
     *error = "a data directory is required (or --in-memory)";
     return false;
   }
-  if (!IsLoopbackHost(c.listen_host) && !c.insecure_allow_remote) {
-    *error = "refusing to listen on " + c.listen_host +
-             ": Spool does not authenticate requests yet, so it listens on loopback only. "
-             "Pass --insecure-allow-remote to expose it anyway.";
-    return false;
+  if (!IsLoopbackHost(c.listen_host)) {
+    if (c.insecure_no_auth) {
+      *error = "refusing to listen on " + c.listen_host +
+               " without authentication: --insecure-no-auth is for loopback addresses only";
+      return false;
+    }
+    if (!c.root_secret_access_key.empty() && c.root_secret_access_key.size() < 20) {
+      *error = "refusing to listen on " + c.listen_host +
+               " with a development root key (SPOOL_ROOT_SECRET_ACCESS_KEY shorter than 20 "
+               "characters): use a real secret, or the generated one";
+      return false;
+    }
   }
   return true;
 }

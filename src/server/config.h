@@ -17,7 +17,7 @@ struct ServeConfig {
   std::string public_url;                   // --public-url / SPOOL_PUBLIC_URL / public_url
   unsigned threads = 0;                     // --threads / SPOOL_THREADS / threads (0: per core)
   std::string log_level = "info";           // --log-level / SPOOL_LOG_LEVEL / log_level
-  bool insecure_allow_remote = false;       // --insecure-allow-remote
+  bool insecure_no_auth = false;            // --insecure-no-auth: loopback only
   std::string data_dir = "spool-data";      // --data-dir / SPOOL_DATA_DIR / data_dir
   bool in_memory = false;                   // --in-memory: no data directory, nothing durable
   std::string fsync = "always";             // --fsync / SPOOL_FSYNC / fsync: always|batch|never

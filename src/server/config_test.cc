@@ -89,13 +89,21 @@ TEST(EnvironmentTest, OverridesDefaults) {
   unsetenv("SPOOL_REGION");
 }
 
-TEST(ValidateConfigTest, RefusesRemoteAddressUnlessAllowed) {
+TEST(ValidateConfigTest, RemoteAddressesNeedAuthenticationAndARealRootKey) {
   ServeConfig c;
   std::string error;
   EXPECT_TRUE(ValidateConfig(c, &error));
   c.listen_host = "0.0.0.0";
-  EXPECT_FALSE(ValidateConfig(c, &error));
-  c.insecure_allow_remote = true;
+  EXPECT_TRUE(ValidateConfig(c, &error));  // authenticated, generated root key
+  c.root_access_key_id = "test";
+  c.root_secret_access_key = "test";
+  EXPECT_FALSE(ValidateConfig(c, &error));  // development credentials
+  EXPECT_NE(error.find("development"), std::string::npos);
+  c.root_secret_access_key = "a-real-secret-of-forty-characters-000000";
+  EXPECT_TRUE(ValidateConfig(c, &error));
+  c.insecure_no_auth = true;
+  EXPECT_FALSE(ValidateConfig(c, &error));  // no auth: loopback only
+  c.listen_host = "127.0.0.1";
   EXPECT_TRUE(ValidateConfig(c, &error));
 }
 

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the broker (SQS API on HTTP).");
   std::string config_file, listen, region, account_id, public_url, log_level;
   unsigned threads = 0;
-  bool allow_remote = false;
+  bool no_auth = false;
   std::string data_dir, fsync;
   bool in_memory = false;
   serve->add_option("--config", config_file, "TOML config file (env SPOOL_CONFIG)");
@@ -41,8 +41,9 @@ int main(int argc, char** argv) {
                     "always: acknowledge only what is on disk (default); batch: sync every "
                     "10 ms; never: leave it to the OS (env SPOOL_FSYNC)");
   serve->add_flag("--in-memory", in_memory, "Store nothing: a restart loses every message");
-  serve->add_flag("--insecure-allow-remote", allow_remote,
-                  "Allow a non-loopback listen address although requests are not authenticated");
+  serve->add_flag("--insecure-no-auth", no_auth,
+                  "Accept requests without checking signatures; every request acts as the "
+                  "account root (loopback addresses only; for local experiments)");
 
   auto* repair = app.add_subcommand(
       "repair", "Salvage a damaged journal: keep every valid record, drop the damaged ones.");
@@ -81,7 +82,7 @@ int main(int argc, char** argv) {
     if (!public_url.empty()) config.public_url = public_url;
     if (serve->count("--threads") > 0) config.threads = threads;
     if (!log_level.empty()) config.log_level = log_level;
-    config.insecure_allow_remote = allow_remote;
+    config.insecure_no_auth = no_auth;
     if (!data_dir.empty()) config.data_dir = data_dir;
     if (!fsync.empty()) config.fsync = fsync;
     if (in_memory) config.in_memory = true;

@@ -117,6 +117,11 @@ int RunServe(const ServeConfig& config) {
       std::printf("Root access key (%s):\n  AWS_ACCESS_KEY_ID=%s\n  AWS_SECRET_ACCESS_KEY=%s\n",
                   where.c_str(), root.value().access_key_id.c_str(),
                   root.value().secret_access_key.c_str());
+    } else if (!config.in_memory && config.root_access_key_id.empty()) {
+      std::printf(
+          "Root access key: in %s/root-credentials (an AWS credentials file: "
+          "AWS_SHARED_CREDENTIALS_FILE=%s/root-credentials)\n",
+          config.data_dir.c_str(), config.data_dir.c_str());
     }
   }
 
@@ -124,7 +129,17 @@ int RunServe(const ServeConfig& config) {
   api_options.region = config.region;
   api_options.account_id = config.account_id;
   api_options.public_base_url = config.public_url;
-  api::Dispatcher dispatcher(api_options, &engine, identities.get());
+  std::unique_ptr<api::Authenticator> authenticator;
+  if (config.insecure_no_auth) {
+    Log(LogLevel::kWarn, "insecure_no_auth",
+        {{"detail", "requests are NOT authenticated: anyone who can connect acts as the root"}});
+    std::fprintf(stderr,
+                 "spool: WARNING: --insecure-no-auth: signatures are not checked; every request "
+                 "acts as the account root. Loopback only; never use this for real data.\n");
+  } else {
+    authenticator = std::make_unique<api::Authenticator>(identities.get(), &clock);
+  }
+  api::Dispatcher dispatcher(api_options, &engine, identities.get(), authenticator.get());
 
   http::ServerOptions http_options;
   http_options.host = config.listen_host;

@@ -66,6 +66,7 @@ BIN="$SPOOL_BIN"
   for v in $(compgen -e); do
     case "$v" in SPOOL_LOG_LEVEL) ;; SPOOL_*) unset "$v" ;; esac
   done
+  export SPOOL_ROOT_ACCESS_KEY_ID=test SPOOL_ROOT_SECRET_ACCESS_KEY=test  # the CLI's key
   exec "$BIN" serve --listen 127.0.0.1:0 >"$WORK/server.out" 2>"$WORK/server.err"
 ) &
 SERVER_PID=$!

@@ -63,6 +63,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spool_signing import ROOT_ENV, signed_headers  # noqa: E402
+
 BASE_QUEUES = {
     "crash-q0": {},
     "crash-q1": {"VisibilityTimeout": "7", "MessageRetentionPeriod": "864000"},
@@ -149,10 +152,11 @@ class Client:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection("127.0.0.1", self.port,
                                                        timeout=REQUEST_TIMEOUT)
-            self.conn.request("POST", "/", body, {
-                "X-Amz-Target": "AmazonSQS." + action,
-                "Content-Type": "application/x-amz-json-1.0",
-            })
+            self.conn.request("POST", "/", body, signed_headers(
+                "POST", "127.0.0.1:%d" % self.port, "/", body, {
+                    "X-Amz-Target": "AmazonSQS." + action,
+                    "Content-Type": "application/x-amz-json-1.0",
+                }))
             resp = self.conn.getresponse()
             data = resp.read()
         except (OSError, http.client.HTTPException) as e:
@@ -327,6 +331,7 @@ class Server:
     def start(self):
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("SPOOL_") or k == "SPOOL_LOG_LEVEL"}
+        env.update(ROOT_ENV)  # the key requests are signed with
         argv = [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
         if self.fsync:
             argv += ["--fsync", self.fsync]

@@ -52,6 +52,7 @@ class Server:
 
     def start(self):
         env = {k: v for k, v in os.environ.items() if not k.startswith("SPOOL_")}
+        env.update({"SPOOL_ROOT_ACCESS_KEY_ID": "test", "SPOOL_ROOT_SECRET_ACCESS_KEY": "test"})
         log_file = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir],

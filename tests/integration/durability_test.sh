@@ -73,7 +73,8 @@ start_server() {
     for v in $(compgen -e); do
       case "$v" in SPOOL_LOG_LEVEL) ;; SPOOL_*) unset "$v" ;; esac
     done
-    exec "$BIN" serve --listen 127.0.0.1:0 --data-dir "$dir" >"$out" 2>"$SERVER_ERR"
+    exec env SPOOL_ROOT_ACCESS_KEY_ID=test SPOOL_ROOT_SECRET_ACCESS_KEY=test \
+      "$BIN" serve --listen 127.0.0.1:0 --data-dir "$dir" >"$out" 2>"$SERVER_ERR"
   ) &
   SERVER_PID=$!
   local i
@@ -119,14 +120,18 @@ stop_server() {
 }
 
 # The Python helper: `helper COMMAND ARGS...` (see the commands at its end).
+export SPOOL_TESTS_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 read -r -d '' HELPER <<'PYEOF'
-import base64, hashlib, http.client, json, random, sys, threading, time, urllib.parse
+import base64, hashlib, http.client, json, os, random, sys, threading, time, urllib.parse
+sys.path.insert(0, os.environ["SPOOL_TESTS_DIR"])
+from spool_signing import signed_headers
 
 def call(endpoint, action, payload, conn=None):
     u = urllib.parse.urlsplit(endpoint)
     c = conn or http.client.HTTPConnection(u.hostname, u.port, timeout=60)
-    c.request("POST", "/", json.dumps(payload).encode(), {
-        "X-Amz-Target": "AmazonSQS." + action, "Content-Type": "application/x-amz-json-1.0"})
+    body = json.dumps(payload).encode()
+    c.request("POST", "/", body, signed_headers("POST", u.netloc, "/", body, {
+        "X-Amz-Target": "AmazonSQS." + action, "Content-Type": "application/x-amz-json-1.0"}))
     r = c.getresponse()
     data = r.read()
     if conn is None:
@@ -434,7 +439,8 @@ part_a() {
 part_b() {
   [[ -n "$SERVER_PID" ]] || start_server "$D1" || { fail "(b) start"; return 1; }
   local out="$WORK/second.txt" code
-  timeout 30 "$SPOOL_BIN" serve --listen 127.0.0.1:0 --data-dir "$D1" >"$out" 2>&1
+  timeout 30 env SPOOL_ROOT_ACCESS_KEY_ID=test SPOOL_ROOT_SECRET_ACCESS_KEY=test \
+    "$SPOOL_BIN" serve --listen 127.0.0.1:0 --data-dir "$D1" >"$out" 2>&1
   code=$?
   if [[ $code -ne 0 && $code -ne 124 ]] && grep -q "in use" "$out" && ! grep -q "listening on" "$out"; then
     pass "(b) a second server on the same data directory fails: $(grep -m1 "in use" "$out" | cut -c1-150)"
@@ -509,7 +515,8 @@ part_d() {
   helper flip "$wal" || { fail "(d) flip bytes"; return 1; }
   # LOCK holds the pid of the last opener; everything else must stay as it was.
   before=$(cd "$D2/journal" && md5sum -- wal-* snapshot-* 2>/dev/null | sort)
-  timeout 60 "$SPOOL_BIN" serve --listen 127.0.0.1:0 --data-dir "$D2" >"$out" 2>&1
+  timeout 60 env SPOOL_ROOT_ACCESS_KEY_ID=test SPOOL_ROOT_SECRET_ACCESS_KEY=test \
+    "$SPOOL_BIN" serve --listen 127.0.0.1:0 --data-dir "$D2" >"$out" 2>&1
   code=$?
   if [[ $code -ne 0 && $code -ne 124 ]] && grep -q "spool repair" "$out" && ! grep -q "listening on" "$out"; then
     pass "(d) a start on a journal corrupted mid-log is refused, naming spool repair"

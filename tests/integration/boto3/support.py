@@ -28,8 +28,13 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 for _var in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_SQS"):
     os.environ.pop(_var, None)
 
+import sys  # noqa: E402
+
 import boto3  # noqa: E402  (after the environment is pinned)
 from botocore.config import Config  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from spool_signing import ROOT_ENV, signed_headers  # noqa: E402  (tests/integration)
 
 ACCOUNT_ID = "000000000000"
 REGION = "us-east-1"
@@ -50,6 +55,7 @@ class SpoolServer:
         # SPOOL_* settings from the caller's environment except the log level.
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("SPOOL_") or k == "SPOOL_LOG_LEVEL"}
+        env.update(ROOT_ENV)  # the root key the clients sign with
         self.proc = subprocess.Popen(
             [binary, "serve", "--listen", "127.0.0.1:0"],
             cwd=workdir,
@@ -255,9 +261,14 @@ class Raw:
         self.host = host
         self.port = port
 
-    def request(self, method, path, body=b"", headers=None, timeout=10):
+    def request(self, method, path, body=b"", headers=None, timeout=10, sign=True):
+        """Signed with the root key (SigV4, by botocore's signer) unless sign=False."""
         if isinstance(body, str):
             body = body.encode("utf-8")
+        if sign:
+            service = "iam" if "Version=2010-05-08" in (path + body.decode("latin-1")) else "sqs"
+            headers = signed_headers(method, "%s:%d" % (self.host, self.port), path, body,
+                                     headers, service)
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout)
         try:
             conn.request(method, path, body=body, headers=headers or {})

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from support import (ACCOUNT_ID, make_client, md5_hex, start_server, unique_name,
+from support import (ACCOUNT_ID, make_client, md5_hex, signed_headers, start_server, unique_name,
                      xml_code)
 
 XMLNS = b'xmlns="http://queue.amazonaws.com/doc/2012-11-05/"'
@@ -489,8 +489,10 @@ def test_keep_alive_and_pipelining(raw, sqs):
     conn = http.client.HTTPConnection(raw.host, raw.port, timeout=5)
     try:
         for _ in range(20):
-            conn.request("POST", "/", "Action=ListQueues&Version=2012-11-05&MaxResults=1",
-                         {"Content-Type": "application/x-www-form-urlencoded"})
+            body = "Action=ListQueues&Version=2012-11-05&MaxResults=1"
+            conn.request("POST", "/", body, signed_headers(
+                "POST", "%s:%d" % (raw.host, raw.port), "/", body,
+                {"Content-Type": "application/x-www-form-urlencoded"}))
             resp = conn.getresponse()
             resp.read()
             assert resp.status == 200
@@ -498,11 +500,12 @@ def test_keep_alive_and_pipelining(raw, sqs):
         conn.close()
 
     form = b"Action=ListQueues&Version=2012-11-05"
-    first = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-             b"Content-Type: application/x-www-form-urlencoded\r\n"
+    auth = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in signed_headers(
+        "POST", "127.0.0.1", "/", form,
+        {"Content-Type": "application/x-www-form-urlencoded"}).items())
+    first = (b"POST / HTTP/1.1\r\n" + auth +
              b"Content-Length: %d\r\n\r\n%s" % (len(form), form))
-    last = (b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-            b"Content-Type: application/x-www-form-urlencoded\r\n"
+    last = (b"POST / HTTP/1.1\r\nConnection: close\r\n" + auth +
             b"Content-Length: %d\r\n\r\n%s" % (len(form), form))
     resp = exchange(raw, first + last, timeout=5)
     assert resp.count(b"HTTP/1.1 200") == 2, resp[:500]
@@ -513,8 +516,10 @@ def test_chunked_request_body(raw, qurl):
                      "MessageBody": "chunked"}).encode()
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i + 7]), body[i:i + 7])
                       for i in range(0, len(body), 7)) + b"0\r\n\r\n"
-    resp = exchange(raw, b"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
-                         b"Content-Type: application/x-www-form-urlencoded\r\n"
+    auth = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in signed_headers(
+        "POST", "127.0.0.1", "/", body,
+        {"Content-Type": "application/x-www-form-urlencoded"}).items())
+    resp = exchange(raw, b"POST / HTTP/1.1\r\nConnection: close\r\n" + auth +
                          b"Transfer-Encoding: chunked\r\n\r\n" + chunks, timeout=5)
     assert status_of(resp) == 200, resp[:300]
     assert md5_hex("chunked").encode() in resp

@@ -41,6 +41,9 @@ export async function startServer() {
   // SPOOL_* settings from the caller's environment except the log level.
   const env = Object.fromEntries(Object.entries(process.env)
     .filter(([k]) => !k.startsWith("SPOOL_") || k === "SPOOL_LOG_LEVEL"));
+  // The root key the SDK clients sign with (CREDENTIALS).
+  env.SPOOL_ROOT_ACCESS_KEY_ID = CREDENTIALS.accessKeyId;
+  env.SPOOL_ROOT_SECRET_ACCESS_KEY = CREDENTIALS.secretAccessKey;
   const child = spawn(bin, ["serve", "--listen", "127.0.0.1:0"], {
     cwd,
     env,
