@@ -304,6 +304,9 @@ VerifyResult Verifier::Verify(const HttpRequestView& request, common::TimePoint 
     has_token = true;
   } else if (const Header* h = FindHeader(request.headers, "x-amz-security-token")) {
     token = h->value;
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
+      token.remove_prefix(1);
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
     has_token = true;
   }
   if (has_token && (!tokens_ || !tokens_(cred.access_key_id, token))) {
