@@ -35,6 +35,7 @@ struct Call {
   std::string base_url;    // scheme://host[:port] for queue URLs
   std::string path_queue;  // queue name from the request path, "" when none
   Principal principal;
+  std::string source_ip;  // the peer's address (aws:SourceIp)
   protocol::ReaderPtr reader;
   engine::QueueService* service = nullptr;
   const ApiOptions* options = nullptr;

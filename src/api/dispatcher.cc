@@ -21,11 +21,13 @@ std::string BaseUrl(const ApiOptions& options, const http::Request& request) {
 }  // namespace
 
 Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service,
-                       iam::IdentityStore* identities, const Authenticator* authenticator)
+                       iam::IdentityStore* identities, const Authenticator* authenticator,
+                       const Authorizer* authorizer)
     : options_(std::move(options)),
       service_(service),
       identities_(identities),
-      authenticator_(authenticator) {}
+      authenticator_(authenticator),
+      authorizer_(authorizer) {}
 
 void Dispatcher::Handle(http::Request request, http::Respond done) {
   auto call = std::make_shared<Call>();
@@ -34,6 +36,7 @@ void Dispatcher::Handle(http::Request request, http::Respond done) {
   call->options = &options_;
   call->respond = std::move(done);
   call->base_url = BaseUrl(options_, request);
+  call->source_ip = request.remote_address;
   if (auto parts = ParseQueuePath(request.path());
       parts && parts->account_id == options_.account_id) {
     call->path_queue = parts->name;
@@ -136,7 +139,42 @@ void Dispatcher::Run(const CallPtr& call) {
     return call->FailAws(protocol::AwsError::kInvalidAction,
                          "The action " + action + " is not valid for this endpoint.");
   }
-  fn(call);
+  if (authorizer_ == nullptr || call->principal.root()) return fn(call);
+  std::string queue = QueueOf(*call);
+  std::string resource = queue.empty() ? "*" : call->QueueArn(queue);
+  auto decide = [this, call, fn, resource](std::string_view policy) {
+    if (auto denied =
+            authorizer_->Check(call->principal, call->action, resource, policy, call->source_ip)) {
+      return call->FailAws(protocol::AwsError::kAccessDenied, *denied);
+    }
+    fn(call);
+  };
+  if (queue.empty() || call->action == "CreateQueue") return decide("");
+  // The queue's own policy takes part (unknown queue: none; the action then says so).
+  service_->GetQueueAttributes(queue, {"Policy"}, [decide](engine::Result<engine::StringPairs> r) {
+    std::string policy;
+    if (r.ok()) {
+      for (const auto& [name, value] : r.value()) {
+        if (name == "Policy") policy = value;
+      }
+    }
+    decide(policy);
+  });
 }
 
+std::string Dispatcher::QueueOf(const Call& call) const {
+  protocol::Reader& r = *call.reader;  // reading records malformed members for the action
+  if (call.action == "ListQueues" || call.action == "CancelMessageMoveTask") return "";
+  if (call.action == "CreateQueue") return r.String("QueueName", "QueueName").value_or("");
+  if (call.action == "StartMessageMoveTask" || call.action == "ListMessageMoveTasks") {
+    std::string arn = r.String("SourceArn", "SourceArn").value_or("");
+    std::string prefix = "arn:aws:sqs:" + options_.region + ":" + options_.account_id + ":";
+    return arn.starts_with(prefix) ? arn.substr(prefix.size()) : "";
+  }
+  if (auto url = r.String("QueueUrl", "QueueUrl")) {
+    auto parts = ParseQueueUrl(*url);
+    return parts && parts->account_id == options_.account_id ? parts->name : "";
+  }
+  return call.path_queue;
+}
 }  // namespace spool::api

@@ -11,6 +11,7 @@
 // state of its own.
 
 #include "api/authenticator.h"
+#include "api/authorizer.h"
 #include "api/call.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
@@ -20,11 +21,12 @@ namespace spool::api {
 
 class Dispatcher final : public http::Handler {
  public:
-  // `service`, `identities` (may be null: no IAM API) and `authenticator` (may be null: every
-  // request is the account root's, --insecure-no-auth) must outlive the dispatcher.
+  // `service`, `identities` (may be null: no IAM API), `authenticator` (may be null: every
+  // request is the account root's, --insecure-no-auth) and `authorizer` (may be null: every
+  // authenticated principal may do everything) must outlive the dispatcher.
   Dispatcher(ApiOptions options, engine::QueueService* service,
-             iam::IdentityStore* identities = nullptr,
-             const Authenticator* authenticator = nullptr);
+             iam::IdentityStore* identities = nullptr, const Authenticator* authenticator = nullptr,
+             const Authorizer* authorizer = nullptr);
 
   void Handle(http::Request request, http::Respond done) override;
 
@@ -32,11 +34,14 @@ class Dispatcher final : public http::Handler {
   void HandleJson(const CallPtr& call, http::Request& request);
   void HandleQuery(const CallPtr& call, http::Request& request);
   void Run(const CallPtr& call);
+  // The queue an SQS action addresses ("" when none or not ours), for authorisation.
+  std::string QueueOf(const Call& call) const;
 
   const ApiOptions options_;
   engine::QueueService* service_;
   iam::IdentityStore* identities_;
   const Authenticator* authenticator_;
+  const Authorizer* authorizer_;
 };
 
 }  // namespace spool::api

@@ -1,6 +1,7 @@
 // Queue administration actions.
 
 #include "api/actions.h"
+#include "auth/policy.h"
 
 namespace spool::api {
 namespace {
@@ -26,6 +27,20 @@ bool ReadPage(const CallPtr& call, engine::ListQueuesRequest* page) {
 
 }  // namespace
 
+// A Policy attribute must be a valid queue (resource) policy. False after failing the call.
+static bool CheckPolicyAttribute(const CallPtr& call, const engine::StringPairs& attributes) {
+  for (const auto& [name, value] : attributes) {
+    if (name != "Policy" || value.empty()) continue;
+    std::string problem = auth::CheckResourcePolicy(value);
+    if (!problem.empty()) {
+      call->FailAws(protocol::AwsError::kInvalidAttributeValue,
+                    "Invalid value for the parameter Policy. Reason: " + problem);
+      return false;
+    }
+  }
+  return true;
+}
+
 void CreateQueue(const CallPtr& call) {
   auto& r = *call->reader;
   engine::CreateQueueRequest req;
@@ -35,6 +50,7 @@ void CreateQueue(const CallPtr& call) {
   if (call->FailedToRead()) return;
   if (!name) return call->FailMissing("QueueName");
   req.name = *name;
+  if (attributes && !CheckPolicyAttribute(call, *attributes)) return;
   if (attributes) req.attributes = std::move(*attributes);
   if (tags) req.tags = std::move(*tags);
   call->service->CreateQueue(std::move(req),
@@ -118,6 +134,7 @@ void SetQueueAttributes(const CallPtr& call) {
   auto attributes = call->reader->StringMap("Attributes", "Attribute");
   if (call->FailedToRead()) return;
   if (!attributes) return call->FailMissing("Attributes");
+  if (!CheckPolicyAttribute(call, *attributes)) return;
   call->service->SetQueueAttributes(*queue, std::move(*attributes),
                                     OnSuccess<engine::Empty>(call, [call](engine::Empty) {
                                       auto w = call->NewWriter(false);

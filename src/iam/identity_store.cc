@@ -594,6 +594,7 @@ IamResult<Credentials> IdentityStore::CreateAccessKey(const std::string& user) {
         StoredKey sk;
         sk.key = AccessKey{c.access_key_id, user, true, NowMs()};
         sk.sealed_secret = box_.Seal(c.secret_access_key, c.access_key_id);
+        sk.secret = c.secret_access_key;
         keys_[c.access_key_id] = std::move(sk);
         return std::nullopt;
       });

@@ -52,6 +52,8 @@ TEST_F(IdentityStoreTest, UsersPoliciesAndKeysSurviveReopening) {
   auto key = store_->CreateAccessKey("web-app");
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(key.value().secret_access_key.size(), 40u);
+  ASSERT_TRUE(store_->LookupKey(key.value().access_key_id).has_value());
+  EXPECT_EQ(store_->LookupKey(key.value().access_key_id)->secret, key.value().secret_access_key);
 
   Reopen();
   EXPECT_TRUE(store_->GetUser("web-app").ok());

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/dispatcher.h"
+#include "auth/policy.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/thread_scheduler.h"
@@ -92,8 +93,8 @@ int RunServe(const ServeConfig& config) {
   }
 
   // Identities: users, keys and policies (src/iam), beside the journal.
-  auto identities =
-      iam::IdentityStore::Open(config.in_memory ? "" : config.data_dir, config.account_id, &error);
+  auto identities = iam::IdentityStore::Open(config.in_memory ? "" : config.data_dir,
+                                             config.account_id, &error, &auth::CheckIdentityPolicy);
   if (!identities) {
     Log(LogLevel::kError, "identities_failed", {{"error", error}});
     std::fprintf(stderr, "spool: %s\n", error.c_str());
@@ -130,6 +131,7 @@ int RunServe(const ServeConfig& config) {
   api_options.account_id = config.account_id;
   api_options.public_base_url = config.public_url;
   std::unique_ptr<api::Authenticator> authenticator;
+  std::unique_ptr<api::Authorizer> authorizer;
   if (config.insecure_no_auth) {
     Log(LogLevel::kWarn, "insecure_no_auth",
         {{"detail", "requests are NOT authenticated: anyone who can connect acts as the root"}});
@@ -138,8 +140,10 @@ int RunServe(const ServeConfig& config) {
                  "acts as the account root. Loopback only; never use this for real data.\n");
   } else {
     authenticator = std::make_unique<api::Authenticator>(identities.get(), &clock);
+    authorizer = std::make_unique<api::Authorizer>(identities.get(), &clock);
   }
-  api::Dispatcher dispatcher(api_options, &engine, identities.get(), authenticator.get());
+  api::Dispatcher dispatcher(api_options, &engine, identities.get(), authenticator.get(),
+                             authorizer.get());
 
   http::ServerOptions http_options;
   http_options.host = config.listen_host;
