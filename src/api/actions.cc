@@ -6,11 +6,6 @@
 namespace spool::api {
 namespace {
 
-void NotYetSupported(const CallPtr& call) {
-  call->FailAws(protocol::AwsError::kUnsupportedOperation,
-                call->action + " is not supported by Spool yet.");
-}
-
 constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
     {"CreateQueue", &CreateQueue},
     {"DeleteQueue", &DeleteQueue},
@@ -30,8 +25,8 @@ constexpr std::array<std::pair<std::string_view, ActionFn>, 23> kActions = {{
     {"TagQueue", &TagQueue},
     {"UntagQueue", &UntagQueue},
     {"ListQueueTags", &ListQueueTags},
-    {"AddPermission", &NotYetSupported},
-    {"RemovePermission", &NotYetSupported},
+    {"AddPermission", &AddPermission},
+    {"RemovePermission", &RemovePermission},
     {"StartMessageMoveTask", &StartMessageMoveTask},
     {"CancelMessageMoveTask", &CancelMessageMoveTask},
     {"ListMessageMoveTasks", &ListMessageMoveTasks},

@@ -6,6 +6,7 @@
 //   receipt_actions.cc  DeleteMessage(Batch), ChangeMessageVisibility(Batch)
 //   tag_actions.cc      TagQueue, UntagQueue, ListQueueTags
 //   move_task_actions.cc  StartMessageMoveTask, CancelMessageMoveTask, ListMessageMoveTasks
+//   permission_actions.cc AddPermission, RemovePermission (edit the queue's Policy)
 // Each finishes its Call exactly once.
 
 #include <string_view>
@@ -41,6 +42,9 @@ void ChangeMessageVisibilityBatch(const CallPtr& call);
 void TagQueue(const CallPtr& call);
 void UntagQueue(const CallPtr& call);
 void ListQueueTags(const CallPtr& call);
+
+void AddPermission(const CallPtr& call);
+void RemovePermission(const CallPtr& call);
 
 void StartMessageMoveTask(const CallPtr& call);
 void CancelMessageMoveTask(const CallPtr& call);

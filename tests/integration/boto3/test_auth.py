@@ -159,3 +159,31 @@ def test_bad_policies_are_refused(iam, sqs):
     with pytest.raises(ClientError) as e:
         sqs.create_queue(QueueName=unique_name("q"), Attributes={"Policy": "{nope"})
     assert error(e)[0] == "InvalidAttributeValue"
+
+
+def test_add_and_remove_permission_edit_the_queue_policy(sqs):
+    url = sqs.create_queue(QueueName=unique_name("perm"))["QueueUrl"]
+    arn = queue_arn(url.rsplit("/", 1)[1])
+    sqs.add_permission(QueueUrl=url, Label="partner", AWSAccountIds=["111122223333"],
+                       Actions=["SendMessage", "ReceiveMessage"])
+    policy = json.loads(sqs.get_queue_attributes(
+        QueueUrl=url, AttributeNames=["Policy"])["Attributes"]["Policy"])
+    [statement] = policy["Statement"]
+    assert statement["Sid"] == "partner"
+    assert statement["Principal"] == {"AWS": ["arn:aws:iam::111122223333:root"]}
+    assert statement["Action"] == ["SQS:SendMessage", "SQS:ReceiveMessage"]
+    assert statement["Resource"] == arn
+    with pytest.raises(ClientError) as e:
+        sqs.add_permission(QueueUrl=url, Label="partner", AWSAccountIds=["111122223333"],
+                           Actions=["SendMessage"])
+    assert error(e)[0] == "InvalidParameterValue"
+    with pytest.raises(ClientError) as e:
+        sqs.add_permission(QueueUrl=url, Label="many", AWSAccountIds=["111122223333"],
+                           Actions=["SendMessage"] * 8)
+    assert error(e)[0] == "OverLimit"
+    sqs.remove_permission(QueueUrl=url, Label="partner")
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get("Attributes", {})
+    assert "Policy" not in attrs
+    with pytest.raises(ClientError) as e:
+        sqs.remove_permission(QueueUrl=url, Label="partner")
+    assert error(e)[0] == "InvalidParameterValue"
