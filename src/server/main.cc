@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "bench/cli.h"
+#include "cli/identity_commands.h"
 #include "common/log.h"
 #include "server/config.h"
 #include "server/data_dir.h"
@@ -52,11 +53,14 @@ int main(int argc, char** argv) {
 
   spool::bench::BenchCommand bench;
   bench.Register(app);
+  spool::cli::IdentityCommands identities;
+  identities.Register(app);
 
   CLI11_PARSE(app, argc, argv);
 
   if (repair->parsed()) return spool::server::RunRepair(repair_dir);
   if (bench.parsed()) return bench.Run();
+  if (identities.parsed()) return identities.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
