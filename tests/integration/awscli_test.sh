@@ -255,6 +255,44 @@ fi
 grep -q "NoSuchEntity" "$WORK/err.txt"
 ok
 
+STEP="a send-only key made with aws iam can send with aws sqs, and do nothing else"
+SQ="cli-orders-$$-$RANDOM"
+aws_sqs create-queue --queue-name "$SQ"
+SQ_URL="$ENDPOINT/000000000000/$SQ"
+OTHER="cli-other-$$-$RANDOM"
+aws_sqs create-queue --queue-name "$OTHER"
+W="cli-web-$$-$RANDOM"
+aws_iam create-user --user-name "$W"
+aws_iam put-user-policy --user-name "$W" --policy-name send-orders --policy-document \
+  "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sqs:SendMessage\",\"Resource\":\"arn:aws:sqs:us-east-1:000000000000:$SQ\"}]}"
+aws_iam create-access-key --user-name "$W"
+W_KEY=$(jget 'd["AccessKey"]["AccessKeyId"]')
+W_SECRET=$(jget 'd["AccessKey"]["SecretAccessKey"]')
+as_web() {
+  AWS_ACCESS_KEY_ID="$W_KEY" AWS_SECRET_ACCESS_KEY="$W_SECRET" aws_sqs "$@"
+}
+as_web send-message --queue-url "$SQ_URL" --message-body "order from the web app"
+for denied in "receive-message --queue-url $SQ_URL" "purge-queue --queue-url $SQ_URL" \
+    "delete-queue --queue-url $SQ_URL" "send-message --queue-url $ENDPOINT/000000000000/$OTHER --message-body x" \
+    "get-queue-attributes --queue-url $SQ_URL --attribute-names All"; do
+  # shellcheck disable=SC2086
+  if as_web $denied; then
+    echo "expected AccessDenied for: $denied" >&2
+    exit 1
+  fi
+  grep -q "AccessDenied" "$WORK/err.txt" || { cat "$WORK/err.txt" >&2; exit 1; }
+done
+aws_sqs get-queue-attributes --queue-url "$SQ_URL" --attribute-names ApproximateNumberOfMessages
+expect_eq "messages" "$(jget 'd["Attributes"]["ApproximateNumberOfMessages"]')" "1"
+ok
+
+STEP="requests signed with an unknown key or a wrong secret are refused"
+if AWS_ACCESS_KEY_ID=SPAKNOTAKEY000000000 aws_sqs list-queues; then exit 1; fi
+grep -q "InvalidClientTokenId" "$WORK/err.txt"
+if AWS_SECRET_ACCESS_KEY=wrong aws_sqs list-queues; then exit 1; fi
+grep -q "SignatureDoesNotMatch" "$WORK/err.txt"
+ok
+
 STEP="server stops with exit code 0 on SIGTERM"
 kill -TERM "$SERVER_PID"
 for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done

@@ -3,6 +3,7 @@ made with `iam` calls, limited by its policies and by queue policies (reference 
 
 import datetime
 import json
+import time
 
 import boto3
 import pytest
@@ -187,3 +188,26 @@ def test_add_and_remove_permission_edit_the_queue_policy(sqs):
     with pytest.raises(ClientError) as e:
         sqs.remove_permission(QueueUrl=url, Label="partner")
     assert error(e)[0] == "InvalidParameterValue"
+
+
+def test_replayed_requests(endpoint, raw, sqs):
+    """A captured request cannot be reused for another body, and a presigned URL stops working
+    when it expires."""
+    url = sqs.create_queue(QueueName=unique_name("replay"))["QueueUrl"]
+    host = "%s:%d" % (raw.host, raw.port)
+    ctype = {"Content-Type": "application/x-www-form-urlencoded"}
+    form = raw.form({"Action": "SendMessage", "Version": "2012-11-05", "QueueUrl": url,
+                     "MessageBody": "pay 10"})
+    captured = signed_headers("POST", host, "/", form, ctype)
+    status, _, body = raw.request("POST", "/", form, captured, sign=False)
+    assert status == 200, body
+    tampered = form.replace("pay+10", "pay+1000").replace("pay%2010", "pay%201000")
+    assert tampered != form
+    status, _, body = raw.request("POST", "/", tampered, captured, sign=False)
+    assert status == 403 and b"SignatureDoesNotMatch" in body, body
+
+    presigned = sqs.generate_presigned_url("list_queues", Params={}, ExpiresIn=1,
+                                           HttpMethod="GET")
+    time.sleep(2.1)
+    status, _, body = raw.request("GET", presigned[len(endpoint):], sign=False)
+    assert status in (400, 403) and b"RequestExpired" in body, body
