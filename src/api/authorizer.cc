@@ -41,12 +41,26 @@ std::optional<std::string> Authorizer::Check(const Principal& principal, std::st
                                              const std::string& resource,
                                              std::string_view queue_policy,
                                              std::string_view source_ip) const {
-  // The account root owns every queue of the account: full control (IAM's rule).
+  return Decide(principal, IamActionName(action), resource, queue_policy, source_ip);
+}
+
+std::optional<std::string> Authorizer::CheckIam(const Principal& principal,
+                                                std::string_view iam_action,
+                                                const std::string& resource,
+                                                std::string_view source_ip) const {
+  return Decide(principal, std::string(iam_action), resource, "", source_ip);
+}
+
+std::optional<std::string> Authorizer::Decide(const Principal& principal, std::string action,
+                                              const std::string& resource,
+                                              std::string_view queue_policy,
+                                              std::string_view source_ip) const {
+  // The account root owns every queue and identity of the account: full control (IAM's rule).
   if (principal.root()) return std::nullopt;
 
   auth::RequestContext request;
   request.principal_arn = principal.arn;
-  request.action = IamActionName(action);
+  request.action = std::move(action);
   request.resource = resource;
   request.keys.SetTime(clock_->Now());
   request.keys.Set("aws:SourceIp", std::string(source_ip));

@@ -40,8 +40,16 @@ class Authorizer {
   std::optional<std::string> Check(const Principal& principal, std::string_view action,
                                    const std::string& resource, std::string_view queue_policy,
                                    std::string_view source_ip) const;
+  // The same for an IAM API action ("iam:CreateUser") on an IAM resource (a user's or a
+  // policy's ARN, or "*"), decided by the caller's identity policies alone.
+  std::optional<std::string> CheckIam(const Principal& principal, std::string_view iam_action,
+                                      const std::string& resource,
+                                      std::string_view source_ip) const;
 
  private:
+  std::optional<std::string> Decide(const Principal& principal, std::string action,
+                                    const std::string& resource, std::string_view queue_policy,
+                                    std::string_view source_ip) const;
   std::shared_ptr<const auth::Policy> Parsed(const std::string& text, auth::PolicyKind kind) const;
 
   iam::IdentityStore* store_;

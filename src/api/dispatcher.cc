@@ -108,10 +108,15 @@ void Dispatcher::HandleQuery(const CallPtr& call, http::Request& request) {
                            "Credential should be scoped to correct service: 'iam'.");
     }
     if (!call->principal.root()) {
-      // Until IAM actions are governed by policies, only the account root manages identities.
-      return call->FailAws(protocol::AwsError::kAccessDenied,
-                           "User: " + call->principal.arn + " is not authorized to perform: iam:" +
-                               call->action + " (only the account root manages identities).");
+      // IAM users need an identity policy that allows the iam: action on its resource.
+      std::string resource = IamResourceOf(*call);
+      std::optional<std::string> denied =
+          authorizer_ == nullptr
+              ? std::optional<std::string>("User: " + call->principal.arn +
+                                           " is not authorized to perform: iam:" + call->action)
+              : authorizer_->CheckIam(call->principal, "iam:" + call->action, resource,
+                                      call->source_ip);
+      if (denied) return call->FailAws(protocol::AwsError::kAccessDenied, *denied);
     }
     return HandleIam(call, identities_);
   }
@@ -160,6 +165,30 @@ void Dispatcher::Run(const CallPtr& call) {
     }
     decide(policy);
   });
+}
+
+std::string Dispatcher::IamResourceOf(const Call& call) const {
+  protocol::Reader& r = *call.reader;
+  std::string account = "arn:aws:iam::" + options_.account_id + ":";
+  if (auto arn = r.String("PolicyArn", "PolicyArn"); arn && !call.action.ends_with("UserPolicy")) {
+    return *arn;  // CreatePolicy has none: "*" below
+  }
+  if (call.action == "CreatePolicy") {
+    return account + "policy/" + r.String("PolicyName", "PolicyName").value_or("");
+  }
+  if (auto user = r.String("UserName", "UserName")) {
+    // The user's ARN as IAM writes it (the default path; users under other paths are matched
+    // by a wildcard such as arn:aws:iam::ACCOUNT:user/*).
+    if (identities_ != nullptr) {
+      if (auto u = identities_->GetUser(*user); u.ok()) return u.value().arn;
+    }
+    return account + "user/" + *user;
+  }
+  if (call.action == "ListAccessKeys" || call.action == "CreateAccessKey" ||
+      call.action == "UpdateAccessKey" || call.action == "DeleteAccessKey") {
+    return call.principal.arn;  // no UserName: the caller's own keys
+  }
+  return "*";
 }
 
 std::string Dispatcher::QueueOf(const Call& call) const {

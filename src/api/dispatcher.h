@@ -36,6 +36,8 @@ class Dispatcher final : public http::Handler {
   void Run(const CallPtr& call);
   // The queue an SQS action addresses ("" when none or not ours), for authorisation.
   std::string QueueOf(const Call& call) const;
+  // The IAM resource an IAM action addresses (a user's or a policy's ARN, or "*").
+  std::string IamResourceOf(const Call& call) const;
 
   const ApiOptions options_;
   engine::QueueService* service_;

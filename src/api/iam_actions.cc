@@ -344,7 +344,8 @@ const std::map<std::string_view, Handler>& Handlers() {
        }},
       {"ListAccessKeys",
        [](const CallPtr& c, iam::IdentityStore* s) {
-         auto user = std::optional<std::string>(Optional(c, "UserName", ""));  // "": the root
+         auto user = std::optional<std::string>(
+             Optional(c, "UserName", c->principal.user));  // default: the caller ("": the root)
          Answer(c, s->ListAccessKeys(*user), [&](Xml& x, const std::vector<iam::AccessKey>& keys) {
            x.Open("AccessKeyMetadata");
            for (const auto& k : keys) {
@@ -361,7 +362,8 @@ const std::map<std::string_view, Handler>& Handlers() {
        }},
       {"UpdateAccessKey",
        [](const CallPtr& c, iam::IdentityStore* s) {
-         auto user = std::optional<std::string>(Optional(c, "UserName", ""));  // "": the root
+         auto user = std::optional<std::string>(
+             Optional(c, "UserName", c->principal.user));  // default: the caller ("": the root)
          auto id = Required(c, "AccessKeyId");
          if (!id) return;
          auto status = Required(c, "Status");
@@ -373,7 +375,8 @@ const std::map<std::string_view, Handler>& Handlers() {
        }},
       {"DeleteAccessKey",
        [](const CallPtr& c, iam::IdentityStore* s) {
-         auto user = std::optional<std::string>(Optional(c, "UserName", ""));  // "": the root
+         auto user = std::optional<std::string>(
+             Optional(c, "UserName", c->principal.user));  // default: the caller ("": the root)
          auto id = Required(c, "AccessKeyId");
          if (id) Empty(c, s->DeleteAccessKey(*user, *id));
        }},

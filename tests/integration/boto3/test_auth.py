@@ -103,10 +103,42 @@ def test_user_keys_cannot_manage_identities_and_disabled_keys_stop_working(iam, 
     with pytest.raises(ClientError) as e:
         user_iam.create_user(UserName=unique_name("evil"))
     assert error(e) == ("AccessDenied", 403)
+    with pytest.raises(ClientError) as e:
+        user_iam.list_access_keys()
+    assert error(e) == ("AccessDenied", 403)
     iam.update_access_key(UserName=name, AccessKeyId=key["AccessKeyId"], Status="Inactive")
     with pytest.raises(ClientError) as e:
         sqs_user.list_queues()
     assert error(e)[0] == "InvalidClientTokenId"
+
+
+def test_iam_policies_govern_iam_actions(iam, endpoint):
+    """A user allowed to manage its own keys (the usual self-service policy) may list and make
+    its own keys, and nothing about other users."""
+    name = unique_name("self")
+    iam.create_user(UserName=name)
+    arn = "arn:aws:iam::%s:user/%s" % (ACCOUNT_ID, name)
+    iam.put_user_policy(UserName=name, PolicyName="own-keys", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow",
+            "Action": ["iam:ListAccessKeys", "iam:CreateAccessKey", "iam:UpdateAccessKey"],
+            "Resource": "arn:aws:iam::*:user/${aws:username}"}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    me = client(endpoint, "iam", key["AccessKeyId"], key["SecretAccessKey"])
+    mine = me.list_access_keys()["AccessKeyMetadata"]
+    assert [k["AccessKeyId"] for k in mine] == [key["AccessKeyId"]]
+    assert all(k["UserName"] == name for k in mine)
+    me.create_access_key(UserName=name)
+    other = unique_name("other")
+    iam.create_user(UserName=other)
+    for call in (lambda: me.list_access_keys(UserName=other),
+                 lambda: me.create_access_key(UserName=other),
+                 lambda: me.delete_user(UserName=other),
+                 lambda: me.put_user_policy(UserName=name, PolicyName="more",
+                                            PolicyDocument='{"Statement":[]}')):
+        with pytest.raises(ClientError) as e:
+            call()
+        assert error(e) == ("AccessDenied", 403), arn
 
 
 def test_queue_policy_grants_and_explicit_deny_wins(iam, endpoint, sqs):
