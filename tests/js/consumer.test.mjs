@@ -2,7 +2,7 @@
 // handled exactly once, and the queue empty afterwards.
 
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import {
   CreateQueueCommand,
@@ -11,24 +11,13 @@ import {
 } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
 
-import { makeClient, startServer, uniqueName, waitUntil, withLogs } from "./lib/spool.mjs";
+import { uniqueName, useSuiteServer, waitUntil, withLogs } from "./lib/spool.mjs";
 
 let server;
 let sqs;
-
-before(async () => {
-  server = await startServer();
-  sqs = makeClient(server.endpoint);
-});
-
-after(async () => {
-  sqs?.destroy();
-  if (server) {
-    const alive = server.alive();
-    const code = await server.stop();
-    assert.ok(alive, "spool serve died during the suite");
-    assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
-  }
+useSuiteServer((s, c) => {
+  server = s;
+  sqs = c;
 });
 
 async function counts(QueueUrl) {

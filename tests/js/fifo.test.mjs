@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import {
   CreateQueueCommand,
@@ -14,24 +14,13 @@ import {
   SendMessageCommand,
 } from "@aws-sdk/client-sqs";
 
-import { makeClient, startServer, uniqueName, withLogs } from "./lib/spool.mjs";
+import { makeClient, uniqueName, useSuiteServer, withLogs } from "./lib/spool.mjs";
 
 let server;
 let sqs;
-
-before(async () => {
-  server = await startServer();
-  sqs = makeClient(server.endpoint);
-});
-
-after(async () => {
-  sqs?.destroy();
-  if (server) {
-    const alive = server.alive();
-    const code = await server.stop();
-    assert.ok(alive, "spool serve died during the suite");
-    assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
-  }
+useSuiteServer((s, c) => {
+  server = s;
+  sqs = c;
 });
 
 const it = (name, fn) => test(name, (t) => withLogs(server, fn)(t));

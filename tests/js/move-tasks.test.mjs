@@ -2,7 +2,7 @@
 // StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask and their errors.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import {
   CancelMessageMoveTaskCommand,
@@ -14,24 +14,13 @@ import {
   StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 
-import { makeClient, queueArn, sleep, startServer, uniqueName, withLogs } from "./lib/spool.mjs";
+import { queueArn, sleep, uniqueName, useSuiteServer, withLogs } from "./lib/spool.mjs";
 
 let server;
 let sqs;
-
-before(async () => {
-  server = await startServer();
-  sqs = makeClient(server.endpoint);
-});
-
-after(async () => {
-  sqs?.destroy();
-  if (server) {
-    const alive = server.alive();
-    const code = await server.stop();
-    assert.ok(alive, "spool serve died during the suite");
-    assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
-  }
+useSuiteServer((s, c) => {
+  server = s;
+  sqs = c;
 });
 
 const it = (name, fn) => test(name, (t) => withLogs(server, fn)(t));

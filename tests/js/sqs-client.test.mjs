@@ -3,7 +3,7 @@
 // itself, so every send and receive here also exercises those digests.
 
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 
 import {
   ChangeMessageVisibilityBatchCommand,
@@ -38,27 +38,16 @@ import {
   queueArn,
   REGION,
   sleep,
-  startServer,
   uniqueName,
+  useSuiteServer,
   withLogs,
 } from "./lib/spool.mjs";
 
 let server;
 let sqs;
-
-before(async () => {
-  server = await startServer();
-  sqs = makeClient(server.endpoint);
-});
-
-after(async () => {
-  sqs?.destroy();
-  if (server) {
-    const alive = server.alive();
-    const code = await server.stop();
-    assert.ok(alive, "spool serve died during the suite");
-    assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
-  }
+useSuiteServer((s, c) => {
+  server = s;
+  sqs = c;
 });
 
 const it = (name, fn) => test(name, (t) => withLogs(server, fn)(t));

@@ -1,11 +1,13 @@
 // Helpers for the JavaScript suites: start a real `spool serve` ($SPOOL_BIN), make SQS clients
 // pointed at it, compute digests independently, and attach the server's log to failures.
 
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after, before } from "node:test";
 
 import { SQSClient } from "@aws-sdk/client-sqs";
 
@@ -203,4 +205,28 @@ export async function waitUntil(fn, timeoutMs, what = "condition", intervalMs = 
     }
     await sleep(intervalMs);
   }
+}
+
+/**
+ * One `spool serve` for a test file: started before its tests, stopped after them (it must
+ * still be alive then and exit 0 on SIGTERM). `onReady(server, sqs)` receives the server and an
+ * SQS client for it.
+ */
+export function useSuiteServer(onReady) {
+  let server;
+  let sqs;
+  before(async () => {
+    server = await startServer();
+    sqs = makeClient(server.endpoint);
+    onReady(server, sqs);
+  });
+  after(async () => {
+    sqs?.destroy();
+    if (server) {
+      const alive = server.alive();
+      const code = await server.stop();
+      assert.ok(alive, "spool serve died during the suite");
+      assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
+    }
+  });
 }
