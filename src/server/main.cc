@@ -18,6 +18,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "spool 0.1.0");
 
   auto* serve = app.add_subcommand("serve", "Run the broker (SQS API on HTTP).");
+  serve->footer(
+      "Every request must be signed (AWS Signature Version 4) with a key Spool knows. The "
+      "account root's key is made at the first start of a data directory (printed once, kept in "
+      "DATA_DIR/root-credentials), or set with SPOOL_ROOT_ACCESS_KEY_ID and "
+      "SPOOL_ROOT_SECRET_ACCESS_KEY. More keys: spool users / keys / policies, or aws iam.");
   std::string config_file, listen, region, account_id, public_url, log_level;
   unsigned threads = 0;
   bool no_auth = false;
