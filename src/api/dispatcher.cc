@@ -194,7 +194,9 @@ std::string Dispatcher::IamResourceOf(const Call& call) const {
 std::string Dispatcher::QueueOf(const Call& call) const {
   protocol::Reader& r = *call.reader;  // reading records malformed members for the action
   if (call.action == "ListQueues" || call.action == "CancelMessageMoveTask") return "";
-  if (call.action == "CreateQueue") return r.String("QueueName", "QueueName").value_or("");
+  if (call.action == "CreateQueue" || call.action == "GetQueueUrl") {
+    return r.String("QueueName", "QueueName").value_or("");
+  }
   if (call.action == "StartMessageMoveTask" || call.action == "ListMessageMoveTasks") {
     std::string arn = r.String("SourceArn", "SourceArn").value_or("");
     std::string prefix = "arn:aws:sqs:" + options_.region + ":" + options_.account_id + ":";

@@ -78,7 +78,8 @@ def test_send_only_key_can_send_and_nothing_else(iam, endpoint, sqs):
     other = sqs.create_queue(QueueName=unique_name("other"))["QueueUrl"]
     arn = queue_arn(orders.rsplit("/", 1)[1])
     _, _, web = user_with_policy(iam, endpoint, {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": arn}]})
+        {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:GetQueueUrl"], "Resource": arn}]})
+    assert web.get_queue_url(QueueName=orders.rsplit("/", 1)[1])["QueueUrl"] == orders
     web.send_message(QueueUrl=orders, MessageBody="order 1")
     web.send_message_batch(QueueUrl=orders, Entries=[{"Id": "a", "MessageBody": "order 2"}])
     for call in (lambda: web.receive_message(QueueUrl=orders),
@@ -86,6 +87,7 @@ def test_send_only_key_can_send_and_nothing_else(iam, endpoint, sqs):
                  lambda: web.delete_queue(QueueUrl=orders),
                  lambda: web.send_message(QueueUrl=other, MessageBody="x"),
                  lambda: web.list_queues(),
+                 lambda: web.get_queue_url(QueueName=other.rsplit("/", 1)[1]),
                  lambda: web.create_queue(QueueName=unique_name("mine"))):
         with pytest.raises(ClientError) as e:
             call()
