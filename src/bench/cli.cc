@@ -1,5 +1,7 @@
 #include "bench/cli.h"
 
+#include "cli/iam_client.h"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -55,7 +57,8 @@ void BenchCommand::Register(CLI::App& app) {
                        "Server process for CPU and memory figures (default: the local process "
                        "listening on the endpoint's port)");
   command_->add_option("--access-key", o.access_key,
-                       "Access key id (env AWS_ACCESS_KEY_ID; default test)");
+                       "Access key id (env AWS_ACCESS_KEY_ID, else AWS_SHARED_CREDENTIALS_FILE, "
+                       "else ./spool-data/root-credentials; default test)");
   command_->add_option("--secret-key", o.secret_key,
                        "Secret access key (env AWS_SECRET_ACCESS_KEY; default test)");
   command_->add_option("--region", o.region,
@@ -81,8 +84,17 @@ int BenchCommand::Run() {
     if (command_->count(flag) > 0) return;
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') *field = v;
   };
-  from_env("--access-key", "AWS_ACCESS_KEY_ID", &o.access_key);
-  from_env("--secret-key", "AWS_SECRET_ACCESS_KEY", &o.secret_key);
+  if (command_->count("--access-key") == 0 && command_->count("--secret-key") == 0) {
+    // The same chain as the other client commands: AWS_ACCESS_KEY_ID/SECRET, a credentials
+    // file (AWS_SHARED_CREDENTIALS_FILE), a local server's ./spool-data/root-credentials;
+    // else the defaults (test/test).
+    cli::ClientSettings found;
+    std::string ignored;
+    if (cli::LoadSettings("", &found, &ignored)) {
+      o.access_key = found.credentials.access_key_id;
+      o.secret_key = found.credentials.secret_access_key;
+    }
+  }
   from_env("--region", "AWS_REGION", &o.region);
   std::string error;
   if (!Validate(&o, &error)) {
