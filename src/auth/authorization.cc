@@ -73,23 +73,6 @@ bool ValidSignedHeaders(std::string_view list) {
   return true;
 }
 
-// Calls fn(decoded_name, raw_value) for every parameter of a raw query string.
-template <class Fn>
-void ForEachParam(std::string_view raw_query, Fn&& fn) {
-  size_t pos = 0;
-  while (pos <= raw_query.size()) {
-    size_t amp = raw_query.find('&', pos);
-    if (amp == std::string_view::npos) amp = raw_query.size();
-    const std::string_view piece = raw_query.substr(pos, amp - pos);
-    pos = amp + 1;
-    if (piece.empty()) continue;
-    const size_t eq = piece.find('=');
-    const std::string_view raw_value =
-        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
-    if (!fn(PercentDecode(piece.substr(0, eq)), raw_value)) return;
-  }
-}
-
 }  // namespace
 
 std::optional<AuthError> ParseCredential(std::string_view credential, CredentialScopeParts* out) {
@@ -187,7 +170,7 @@ std::optional<AuthError> ParseAuthorizationHeader(std::string_view value, Signat
 
 bool HasPresignedParameters(std::string_view raw_query) {
   bool found = false;
-  ForEachParam(raw_query, [&](const std::string& name, std::string_view) {
+  ForEachQueryParam(raw_query, [&](const std::string& name, std::string_view) {
     found = name == "X-Amz-Algorithm" || name == "X-Amz-Credential" || name == "X-Amz-Signature";
     return !found;
   });
@@ -207,7 +190,7 @@ std::optional<AuthError> ParsePresignedQuery(std::string_view raw_query, Signatu
                                 {"X-Amz-Signature", {}},
                                 {"X-Amz-Security-Token", {}}}};
   std::optional<AuthError> error;
-  ForEachParam(raw_query, [&](const std::string& name, std::string_view raw_value) {
+  ForEachQueryParam(raw_query, [&](const std::string& name, std::string_view raw_value) {
     for (Slot& slot : slots) {
       if (name != slot.name) continue;
       if (slot.value) {

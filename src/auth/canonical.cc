@@ -132,20 +132,12 @@ std::string CanonicalUri(std::string_view raw_path, const UriOptions& options) {
 
 std::string CanonicalQuery(std::string_view raw_query, std::string_view drop_name) {
   std::vector<std::pair<std::string, std::string>> params;
-  size_t pos = 0;
-  while (pos <= raw_query.size()) {
-    size_t amp = raw_query.find('&', pos);
-    if (amp == std::string_view::npos) amp = raw_query.size();
-    const std::string_view piece = raw_query.substr(pos, amp - pos);
-    pos = amp + 1;
-    if (piece.empty()) continue;
-    const size_t eq = piece.find('=');
-    std::string name = PercentDecode(piece.substr(0, eq));
-    if (!drop_name.empty() && name == drop_name) continue;
-    std::string value =
-        eq == std::string_view::npos ? std::string() : PercentDecode(piece.substr(eq + 1));
-    params.emplace_back(UriEncode(name, false), UriEncode(value, false));
-  }
+  ForEachQueryParam(raw_query, [&](const std::string& name, std::string_view raw_value) {
+    if (drop_name.empty() || name != drop_name) {
+      params.emplace_back(UriEncode(name, false), UriEncode(PercentDecode(raw_value), false));
+    }
+    return true;
+  });
   std::sort(params.begin(), params.end());
   std::string out;
   for (const auto& [name, value] : params) {

@@ -38,6 +38,24 @@ std::string UriEncode(std::string_view text, bool keep_slash);
 // '+' stays '+' (SigV4 clients never encode a space as '+' in a URL).
 std::string PercentDecode(std::string_view text);
 
+// Calls fn(decoded_name, raw_value) for every non-empty '&'-separated parameter of a raw query
+// string, in order, until fn returns false.
+template <class Fn>
+void ForEachQueryParam(std::string_view raw_query, Fn&& fn) {
+  size_t pos = 0;
+  while (pos <= raw_query.size()) {
+    size_t amp = raw_query.find('&', pos);
+    if (amp == std::string_view::npos) amp = raw_query.size();
+    const std::string_view piece = raw_query.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (piece.empty()) continue;
+    const size_t eq = piece.find('=');
+    const std::string_view raw_value =
+        eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1);
+    if (!fn(PercentDecode(piece.substr(0, eq)), raw_value)) return;
+  }
+}
+
 // How the path becomes the canonical URI.
 struct UriOptions {
   // Remove "." and ".." segments and empty segments ("//"), keeping a trailing '/'. Every AWS
