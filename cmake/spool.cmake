@@ -3,6 +3,13 @@
 # a module can only include headers of the modules it links.
 function(spool_module name)
   cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  if(NOT M_SOURCES)
+    # A module of headers only (or one whose sources are still to come).
+    add_library(spool_${name} INTERFACE)
+    target_include_directories(spool_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_link_libraries(spool_${name} INTERFACE ${M_DEPS})
+    return()
+  endif()
   add_library(spool_${name} STATIC ${M_SOURCES})
   target_include_directories(spool_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(spool_${name} PUBLIC ${M_DEPS})

@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   clang-format clang-14 libclang-rt-14-dev
   awscli python3-boto3 python3-pytest python3-requests
   postgresql chromium
+  autoconf automake libtool
 )
 
 missing=()

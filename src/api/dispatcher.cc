@@ -29,22 +29,40 @@ Dispatcher::Dispatcher(ApiOptions options, engine::QueueService* service,
       authenticator_(authenticator),
       authorizer_(authorizer) {}
 
-void Dispatcher::Handle(http::Request request, http::Respond done) {
+namespace {
+
+CallPtr NewCall(const ApiOptions& options, engine::QueueService* service,
+                const http::Request& request, http::Respond done) {
   auto call = std::make_shared<Call>();
   call->request_id = common::NewUuid();
-  call->service = service_;
-  call->options = &options_;
+  call->service = service;
+  call->options = &options;
   call->respond = std::move(done);
-  call->base_url = BaseUrl(options_, request);
+  call->base_url = BaseUrl(options, request);
   call->source_ip = request.remote_address;
   if (auto parts = ParseQueuePath(request.path());
-      parts && parts->account_id == options_.account_id) {
+      parts && parts->account_id == options.account_id) {
     call->path_queue = parts->name;
   }
   std::string_view target = request.header("X-Amz-Target");
   bool json =
       !target.empty() || request.header("Content-Type").starts_with("application/x-amz-json");
   call->protocol = json ? Protocol::kJson : Protocol::kQuery;
+  return call;
+}
+
+// The other AWS API a request is for, "" for SQS and IAM.
+std::string_view ServiceOf(const http::Request& request) {
+  std::string_view path = request.path();
+  if (path.starts_with("/2015-03-31/") || path.starts_with("/2017-10-31/")) return "lambda";
+  if (request.header("X-Amz-Target").starts_with("Logs_20140328.")) return "logs";
+  return "";
+}
+
+}  // namespace
+
+void Dispatcher::Handle(http::Request request, http::Respond done) {
+  auto call = NewCall(options_, service_, request, std::move(done));
   if (authenticator_ == nullptr) {
     call->principal.id = options_.account_id;  // --insecure-no-auth: everything is the root's
     call->principal.arn = "arn:aws:iam::" + options_.account_id + ":root";
@@ -56,8 +74,31 @@ void Dispatcher::Handle(http::Request request, http::Respond done) {
     }
     call->principal = std::get<Principal>(std::move(who));
   }
+  Route(call, request);
+}
 
-  if (json) {
+void Dispatcher::HandleAs(Principal principal, http::Request request, http::Respond done) {
+  auto call = NewCall(options_, service_, request, std::move(done));
+  call->principal = std::move(principal);
+  Route(call, request);
+}
+
+void Dispatcher::Route(const CallPtr& call, http::Request& request) {
+  if (std::string_view other = ServiceOf(request); !other.empty()) {
+    ServiceApi* api = other == "lambda" ? apis_.lambda : apis_.logs;
+    if (api != nullptr) {
+      if (authenticator_ != nullptr && !call->principal.service.empty() &&
+          call->principal.service != other) {
+        call->action = "Unknown";
+        return call->FailAws(protocol::AwsError::kSignatureDoesNotMatch,
+                             "Credential should be scoped to correct service: '" +
+                                 std::string(other) + "'.");
+      }
+      return api->Handle(call->principal, std::move(request), std::move(call->respond));
+    }
+  }
+  if (call->protocol == Protocol::kJson) {
+    std::string_view target = request.header("X-Amz-Target");
     if (!target.starts_with(kJsonTargetPrefix)) {
       call->action = "Unknown";
       return call->FailAws(protocol::AwsError::kUnknownOperation,

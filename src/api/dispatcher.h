@@ -13,6 +13,7 @@
 #include "api/authenticator.h"
 #include "api/authorizer.h"
 #include "api/call.h"
+#include "api/service_api.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
 #include "iam/identity_store.h"
@@ -28,9 +29,18 @@ class Dispatcher final : public http::Handler {
              iam::IdentityStore* identities = nullptr, const Authenticator* authenticator = nullptr,
              const Authorizer* authorizer = nullptr);
 
+  // Routes Lambda and CloudWatch Logs requests to these (see service_api.h). Call before the
+  // server starts.
+  void SetServiceApis(ServiceApis apis) { apis_ = apis; }
+
+  // Answers `request` as `principal` without authenticating it: for Spool's own components
+  // (the in-process workers), never for anything that arrived over the network.
+  void HandleAs(Principal principal, http::Request request, http::Respond done);
+
   void Handle(http::Request request, http::Respond done) override;
 
  private:
+  void Route(const CallPtr& call, http::Request& request);
   void HandleJson(const CallPtr& call, http::Request& request);
   void HandleQuery(const CallPtr& call, http::Request& request);
   void Run(const CallPtr& call);
@@ -44,6 +54,7 @@ class Dispatcher final : public http::Handler {
   iam::IdentityStore* identities_;
   const Authenticator* authenticator_;
   const Authorizer* authorizer_;
+  ServiceApis apis_;
 };
 
 }  // namespace spool::api
