@@ -23,7 +23,8 @@ protocol::AwsError ToAwsError(auth::AuthErrc code) {
 
 auth::VerifierOptions Options() {
   auth::VerifierOptions o;
-  o.services = {"sqs", "iam"};
+  // The dispatcher checks that the scope's service is the one of the API a request is for.
+  o.services = {"sqs", "iam", "logs"};
   return o;
 }
 

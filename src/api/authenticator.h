@@ -3,8 +3,9 @@
 // the Authorization header or a presigned query string) against the access keys of the
 // iam::IdentityStore, and names the principal: the account root or an IAM user.
 //
-// Credential scopes accepted: service "sqs" for the SQS API and "iam" for the IAM API (the
-// caller checks that the service matches the API asked for), any region.
+// Credential scopes accepted: service "sqs" for the SQS API, "iam" for the IAM API and "logs"
+// for CloudWatch Logs (the caller checks that the service matches the API asked for), any
+// region.
 //
 // Threading: Authenticate may run on every I/O thread at once (the verifier and the store are
 // thread-safe). Errors: an AuthFailure naming the SQS error code and AWS's message.
