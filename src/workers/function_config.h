@@ -3,6 +3,7 @@
 // behaviour). Shared by the registry (which stores them), the Lambda control API (which shows
 // them in Lambda's JSON shapes), the CLI and the workers service.
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,18 +28,23 @@ std::string_view RuntimeName(Runtime runtime);  // "nodejs", "python", "provided
 // python3.9..python3.13, provided, provided.al2, provided.al2023).
 std::optional<Runtime> ParseRuntime(std::string_view text);
 
+// 1..64 of [A-Za-z0-9_-] (Lambda's function names; ARNs are the API's business).
+bool IsValidFunctionName(std::string_view name);
+// SQS queue names: 1..80 of [A-Za-z0-9_-], a FIFO queue's ending in ".fifo".
+bool IsValidQueueName(std::string_view name);
+
 struct FunctionConfig {
-  std::string name;      // 1..64 of [A-Za-z0-9_-]
+  std::string name;  // 1..64 of [A-Za-z0-9_-]
   Runtime runtime = Runtime::kNodejs;
-  std::string handler;   // 1..128 characters; see Runtime
-  std::string code_dir;  // absolute path of the code directory
+  std::string handler;                             // 1..128 characters; see Runtime
+  std::string code_dir;                            // absolute path of the code directory
   std::map<std::string, std::string> environment;  // names [A-Za-z][A-Za-z0-9_]*, 4 KB in all
   int64_t timeout_seconds = 3;                     // 1..900
   int64_t memory_mb = 128;                         // 128..10240; RLIMIT_AS is set from it
   // Most environments (concurrent invocations) of this function at once; absent: the
   // workers' default cap. 0 stops every invocation (Lambda's "throttled" function).
   std::optional<int64_t> reserved_concurrency;
-  std::string description;  // 0..256 characters
+  std::string description;       // 0..256 characters
   int64_t last_modified_ms = 0;  // set by the registry
   // Changes on every update; running environments of an older revision are replaced.
   std::string revision_id;  // set by the registry
@@ -52,6 +58,8 @@ struct RetryBackoff {
   int64_t max_seconds = 900;  // base..43200
 };
 
+constexpr size_t kMaxFilters = 10;
+
 struct MappingConfig {
   std::string uuid;           // set by the registry at create
   std::string function_name;  // an existing function
@@ -61,14 +69,17 @@ struct MappingConfig {
   bool report_batch_item_failures = false;
   std::optional<int64_t> maximum_concurrency;  // 2..1000
   bool enabled = true;
-  std::vector<std::string> filter_patterns;  // FilterCriteria.Filters[].Pattern, at most 10
+  // FilterCriteria.Filters[].Pattern, at most kMaxFilters of at most 4096 characters each
+  // (their syntax is checked by FilterSet::Compile, filter.h).
+  std::vector<std::string> filter_patterns;
   std::optional<RetryBackoff> retry_backoff;
   int64_t last_modified_ms = 0;  // set by the registry
 };
 
 // Checks what can be checked without the queue: ranges, names, handler, code directory is
-// absolute, environment names and size. "" when valid, else the message (Lambda's wording
-// where it has one) for an InvalidParameterValueException.
+// absolute, environment names (no reserved ones such as AWS_LAMBDA_RUNTIME_API) and size;
+// a mapping's ranges, the batch-size/window rule and the filters' count and lengths. "" when valid,
+// else the message (Lambda's wording where it has one) for an InvalidParameterValueException.
 std::string ValidateFunction(const FunctionConfig& function);
 std::string ValidateMapping(const MappingConfig& mapping);
 

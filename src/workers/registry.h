@@ -6,9 +6,10 @@
 // poll: it subscribes and reconciles its pollers and environments with Snapshot() whenever the
 // registry changes.
 //
-// Storage: `workers.json` (format version 1) in the data directory, rewritten whole on every
-// change with common::WriteFileAtomically (changes are rare and small); a change is
-// acknowledged only once it is on disk. Open("") keeps everything in memory.
+// Storage: `workers.json` (format version 1, registry_file.h) in the data directory, rewritten
+// whole on every change with common::WriteFileAtomically (changes are rare and small); a change
+// is acknowledged only once it is on disk, and a change that could not be written is not made
+// (kIo). Open("") keeps everything in memory.
 //
 // Threading: every method may be called from any thread (one mutex). Listeners are called
 // after the change is stored, on the calling thread, without the mutex held; they must not
@@ -40,7 +41,7 @@ struct RegistryError {
 template <class T>
 class RegistryResult {
  public:
-  RegistryResult(T value) : value_(std::move(value)), ok_(true) {}  // NOLINT
+  RegistryResult(T value) : value_(std::move(value)), ok_(true) {}   // NOLINT
   RegistryResult(RegistryError error) : error_(std::move(error)) {}  // NOLINT
   bool ok() const { return ok_; }
   const T& value() const { return value_; }
@@ -73,9 +74,12 @@ class Registry {
   // Deleting a function deletes its mappings too (as Lambda does).
   RegistryResult<bool> DeleteFunction(const std::string& name);
 
-  // Create: sets uuid and last_modified; kNotFound when the function does not exist.
+  // Create: sets uuid and last_modified; kNotFound when the function does not exist;
+  // kConflict when a mapping of the same function and queue exists (as Lambda).
   RegistryResult<MappingConfig> CreateMapping(MappingConfig mapping);
-  RegistryResult<MappingConfig> UpdateMapping(MappingConfig mapping);  // by uuid
+  // Replace the whole configuration of the mapping with this uuid (it may name another existing
+  // function). kConflict when another mapping joins the same function and queue.
+  RegistryResult<MappingConfig> UpdateMapping(MappingConfig mapping);
   RegistryResult<MappingConfig> GetMapping(const std::string& uuid) const;
   RegistryResult<MappingConfig> DeleteMapping(const std::string& uuid);  // the deleted one
 
