@@ -54,7 +54,10 @@ CallPtr NewCall(const ApiOptions& options, engine::QueueService* service,
 // The other AWS API a request is for, "" for SQS and IAM.
 std::string_view ServiceOf(const http::Request& request) {
   std::string_view path = request.path();
-  if (path.starts_with("/2015-03-31/") || path.starts_with("/2017-10-31/")) return "lambda";
+  if (path.starts_with("/2015-03-31/") || path.starts_with("/2017-10-31/") ||
+      path.starts_with("/2019-09-30/")) {
+    return "lambda";  // 2019-09-30: GetFunctionConcurrency
+  }
   if (request.header("X-Amz-Target").starts_with("Logs_20140328.")) return "logs";
   return "";
 }

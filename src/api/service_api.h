@@ -23,7 +23,8 @@ class ServiceApi {
 // The APIs beside SQS and IAM; a null one is not served (its requests get SQS's answer to an
 // unknown operation).
 struct ServiceApis {
-  ServiceApi* lambda = nullptr;  // paths /2015-03-31/..., /2017-10-31/... ; scope "lambda"
+  // paths /2015-03-31/..., /2017-10-31/..., /2019-09-30/... ; scope "lambda"
+  ServiceApi* lambda = nullptr;
   ServiceApi* logs = nullptr;    // X-Amz-Target Logs_20140328.* ; scope "logs"
 };
 
