@@ -32,10 +32,16 @@ class RuntimeError extends Error {
   // `cause` (optional) is the error being reported; its stack frames become the trace.
   constructor(reason, message, cause) {
     super(message);
-    this.name = `Runtime.${reason}`;
+    // Not enumerable, as on Error.prototype, so logged errors show it once (as errorType).
+    Object.defineProperty(this, 'name', { value: `Runtime.${reason}`, writable: true,
+      configurable: true });
     if (cause && typeof cause.stack === 'string') {
-      const frames = cause.stack.split('\n').filter((line) => /^\s+at /.test(line));
-      this.stack = [`${this.name}: ${message}`, ...frames].join('\n');
+      // Keep the cause's frames, and the file:line excerpt Node puts above a SyntaxError.
+      const lines = cause.stack.split('\n');
+      const header = lines.findIndex((line) => line.startsWith(`${cause.name}:`));
+      const location = header > 0 ? lines.slice(0, header).filter((line) => line.trim()) : [];
+      const frames = lines.filter((line) => /^\s+at /.test(line));
+      this.stack = [`${this.name}: ${message}`, ...location, ...frames].join('\n');
     }
   }
 }
