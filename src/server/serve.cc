@@ -17,8 +17,11 @@
 #include "engine/memory_engine.h"
 #include "http/server.h"
 #include "iam/identity_store.h"
+#include "lambda/lambda_api.h"
 #include "server/data_dir.h"
 #include "storage/log.h"
+#include "workers/invoker.h"
+#include "workers/registry.h"
 
 namespace spool::server {
 
@@ -144,6 +147,20 @@ int RunServe(const ServeConfig& config) {
   }
   api::Dispatcher dispatcher(api_options, &engine, identities.get(), authenticator.get(),
                              authorizer.get());
+
+  // Functions and event source mappings (src/workers), beside the journal.
+  auto registry = workers::Registry::Open(config.in_memory ? "" : config.data_dir, &error);
+  if (!registry) {
+    std::fprintf(stderr, "spool: %s\n", error.c_str());
+    return 1;
+  }
+  // The Lambda control API; Invoke needs the workers service (none yet: ServiceException).
+  workers::Invoker* invoker = nullptr;
+  lambda::LambdaApi lambda_api({config.region, config.account_id}, registry.get(), &engine,
+                               authorizer.get(), invoker);
+  api::ServiceApis service_apis;
+  service_apis.lambda = &lambda_api;
+  dispatcher.SetServiceApis(service_apis);
 
   http::ServerOptions http_options;
   http_options.host = config.listen_host;
