@@ -1,5 +1,6 @@
 #pragma once
-// The check of a mapping's FilterCriteria patterns at create and update.
+// The check of a mapping's FilterCriteria patterns at create and update: compiled with
+// workers::FilterSet, as the pollers will run them.
 
 #include <string>
 #include <vector>

@@ -416,6 +416,10 @@ def test_mapping_errors(lam, mapped, make_queue, sqs):
                                            BatchSize=10)["BatchSize"] == 10
     # Filters must be patterns.
     refused("InvalidParameterValueException", FilterCriteria={"Filters": [{"Pattern": "{nope"}]})
+    assert "Filters[1]" in refused("InvalidParameterValueException", FilterCriteria={"Filters": [
+        {"Pattern": "{}"}, {"Pattern": json.dumps({"body": {"n": [{"numeric": [">"]}]}})}]})
+    refused("InvalidParameterValueException",
+            FilterCriteria={"Filters": [{"Pattern": json.dumps({"headers": ["x"]})}]})
     refused("InvalidParameterValueException",
             FilterCriteria={"Filters": [{"Pattern": "{}"}] * 11})
     # Stream-only parameters do not apply to SQS.
