@@ -1,22 +1,14 @@
 #include "cli/iam_client.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "auth/canonical.h"
+#include "cli/signed_http.h"
 
 namespace spool::cli {
 namespace {
-
-namespace beast = boost::beast;
-namespace asio = boost::asio;
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -107,54 +99,12 @@ Reply IamClient::Call(const std::string& action,
   std::vector<std::pair<std::string, std::string>> form = {{"Action", action},
                                                            {"Version", "2010-05-08"}};
   form.insert(form.end(), params.begin(), params.end());
-  std::string body = FormEncode(form);
-
-  std::string rest = settings_.endpoint;
-  if (!rest.starts_with("http://")) return {0, "the endpoint must start with http://"};
-  rest = rest.substr(7);
-  while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  std::string host = rest, port = "80";
-  if (size_t colon = rest.rfind(':'); colon != std::string::npos && rest.back() != ']') {
-    host = rest.substr(0, colon);
-    port = rest.substr(colon + 1);
-  }
-  if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
-
-  std::vector<auth::Header> headers = {
-      {"Host", rest}, {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  auth::HttpRequestView view;
-  view.method = "POST";
-  view.path = "/";
-  view.headers = headers;
-  view.body = body;
-  auth::SignedHeaderValues sig =
-      auth::Sign(view, settings_.credentials, {settings_.region, "iam"},
-                 std::chrono::time_point_cast<common::Millis>(std::chrono::system_clock::now()));
-  try {
-    asio::io_context ioc;
-    asio::ip::tcp::resolver resolver(ioc);
-    beast::tcp_stream stream(ioc);
-    stream.expires_after(std::chrono::seconds(30));
-    stream.connect(resolver.resolve(host, port));
-    beast::http::request<beast::http::string_body> req{beast::http::verb::post, "/", 11};
-    req.set(beast::http::field::host, rest);
-    req.set(beast::http::field::content_type, "application/x-www-form-urlencoded; charset=utf-8");
-    req.set("X-Amz-Date", sig.x_amz_date);
-    if (!sig.x_amz_security_token.empty())
-      req.set("X-Amz-Security-Token", sig.x_amz_security_token);
-    req.set(beast::http::field::authorization, sig.authorization);
-    req.body() = body;
-    req.prepare_payload();
-    beast::http::write(stream, req);
-    beast::flat_buffer buffer;
-    beast::http::response<beast::http::string_body> res;
-    beast::http::read(stream, buffer, res);
-    beast::error_code ec;
-    stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-    return {static_cast<int>(res.result_int()), std::move(res.body())};
-  } catch (const std::exception& e) {
-    return {0, "cannot reach " + settings_.endpoint + ": " + e.what()};
-  }
+  SignedRequest request;
+  request.service = "iam";
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
+  request.body = FormEncode(form);
+  HttpReply r = SendSigned(settings_, request);
+  return {r.status, std::move(r.body)};
 }
 
 namespace {

@@ -6,6 +6,7 @@
 
 #include "bench/cli.h"
 #include "cli/identity_commands.h"
+#include "cli/lambda_commands.h"
 #include "common/log.h"
 #include "server/config.h"
 #include "server/data_dir.h"
@@ -60,12 +61,15 @@ int main(int argc, char** argv) {
   bench.Register(app);
   spool::cli::IdentityCommands identities;
   identities.Register(app);
+  spool::cli::LambdaCommands lambda_commands;
+  lambda_commands.Register(app);
 
   CLI11_PARSE(app, argc, argv);
 
   if (repair->parsed()) return spool::server::RunRepair(repair_dir);
   if (bench.parsed()) return bench.Run();
   if (identities.parsed()) return identities.Run();
+  if (lambda_commands.parsed()) return lambda_commands.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
