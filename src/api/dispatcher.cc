@@ -93,9 +93,9 @@ void Dispatcher::Route(const CallPtr& call, http::Request& request) {
       if (authenticator_ != nullptr && !call->principal.service.empty() &&
           call->principal.service != other) {
         call->action = "Unknown";
-        return call->FailAws(protocol::AwsError::kSignatureDoesNotMatch,
-                             "Credential should be scoped to correct service: '" +
-                                 std::string(other) + "'.");
+        return call->FailAws(
+            protocol::AwsError::kSignatureDoesNotMatch,
+            "Credential should be scoped to correct service: '" + std::string(other) + "'.");
       }
       return api->Handle(call->principal, std::move(request), std::move(call->respond));
     }

@@ -16,8 +16,7 @@ namespace spool::api {
 class ServiceApi {
  public:
   virtual ~ServiceApi() = default;
-  virtual void Handle(const Principal& principal, http::Request request,
-                      http::Respond done) = 0;
+  virtual void Handle(const Principal& principal, http::Request request, http::Respond done) = 0;
 };
 
 // The APIs beside SQS and IAM; a null one is not served (its requests get SQS's answer to an
@@ -25,7 +24,7 @@ class ServiceApi {
 struct ServiceApis {
   // paths /2015-03-31/..., /2017-10-31/..., /2019-09-30/... ; scope "lambda"
   ServiceApi* lambda = nullptr;
-  ServiceApi* logs = nullptr;    // X-Amz-Target Logs_20140328.* ; scope "logs"
+  ServiceApi* logs = nullptr;  // X-Amz-Target Logs_20140328.* ; scope "logs"
 };
 
 }  // namespace spool::api

@@ -21,6 +21,11 @@ struct ServeConfig {
   std::string data_dir = "spool-data";      // --data-dir / SPOOL_DATA_DIR / data_dir
   bool in_memory = false;                   // --in-memory: no data directory, nothing durable
   std::string fsync = "always";             // --fsync / SPOOL_FSYNC / fsync: always|batch|never
+  // Workers (functions and their mappings) run inside the server unless --no-workers (then
+  // `spool worker` processes elsewhere run them).
+  bool workers = true;
+  int64_t worker_concurrency = 10;   // --worker-concurrency: per function and per mapping
+  int64_t worker_idle_seconds = 60;  // --worker-idle-timeout: an idle environment is stopped
   // The account root's access key, from SPOOL_ROOT_ACCESS_KEY_ID and
   // SPOOL_ROOT_SECRET_ACCESS_KEY (both or neither). Absent: made at the first start of a data
   // directory and kept there (root-credentials).

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <filesystem>
 
 #include "bench/cli.h"
 #include "cli/identity_commands.h"
@@ -11,6 +12,8 @@
 #include "server/config.h"
 #include "server/data_dir.h"
 #include "server/serve.h"
+#include "server/worker.h"
+#include "workers/exec_runtime.h"
 
 int main(int argc, char** argv) {
   using spool::server::ServeConfig;
@@ -48,6 +51,19 @@ int main(int argc, char** argv) {
                     "always: acknowledge only what is on disk (default); batch: sync every "
                     "10 ms; never: leave it to the OS (env SPOOL_FSYNC)");
   serve->add_flag("--in-memory", in_memory, "Store nothing: a restart loses every message");
+  bool no_workers = false;
+  int64_t worker_concurrency = 10, worker_idle = 60;
+  serve->add_flag("--no-workers", no_workers,
+                  "Run no functions here (spool worker processes elsewhere run them)");
+  serve
+      ->add_option("--worker-concurrency", worker_concurrency,
+                   "Environments per function without reserved concurrency, and batches per "
+                   "mapping without MaximumConcurrency (10)")
+      ->check(CLI::Range(1, 1000));
+  serve
+      ->add_option("--worker-idle-timeout", worker_idle,
+                   "Seconds an idle function environment is kept (60)")
+      ->check(CLI::Range(1, 86400));
   serve->add_flag("--insecure-no-auth", no_auth,
                   "Accept requests without checking signatures; every request acts as the "
                   "account root (loopback addresses only; for local experiments)");
@@ -64,7 +80,57 @@ int main(int argc, char** argv) {
   spool::cli::LambdaCommands lambda_commands;
   lambda_commands.Register(app);
 
+  auto* worker = app.add_subcommand(
+      "worker", "Run the functions of a remote Spool on this host (its mappings, its queues).");
+  spool::server::WorkerConfig worker_config;
+  std::vector<std::string> code_flags;
+  worker->add_option("--endpoint-url", worker_config.endpoint,
+                     "The Spool to work for (env SPOOL_ENDPOINT; http://127.0.0.1:9324)");
+  worker->add_option("--function", worker_config.functions,
+                     "Run only this function's mappings (repeatable; default: all)");
+  worker->add_option("--code", code_flags,
+                     "NAME=DIR: the function's code is in DIR on this host (repeatable)");
+  worker
+      ->add_option("--concurrency", worker_config.concurrency,
+                   "Environments per function and batches per mapping at most (10)")
+      ->check(CLI::Range(1, 1000));
+  worker
+      ->add_option("--idle-timeout", worker_config.idle_seconds,
+                   "Seconds an idle environment is kept (60)")
+      ->check(CLI::Range(1, 86400));
+  worker
+      ->add_option("--refresh", worker_config.refresh_seconds,
+                   "Seconds between reads of the server's functions and mappings (10)")
+      ->check(CLI::Range(1, 3600));
+  worker->add_option("--data-dir", worker_config.data_dir,
+                     "Keep the functions' logs in DIR/logs too (default: only printed)");
+  worker->footer(
+      "Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SHARED_CREDENTIALS_FILE) "
+      "of a key allowed the SQS actions on the mapped queues and lambda:GetFunction, "
+      "lambda:ListFunctions and lambda:ListEventSourceMappings.");
+
+  // The runtime of functions of runtime "exec" (started by the workers, not by people).
+  auto* exec_runtime =
+      app.add_subcommand("exec-runtime", "Run an exec function's handler per invocation")
+          ->group("");
+
   CLI11_PARSE(app, argc, argv);
+
+  if (exec_runtime->parsed()) return spool::workers::RunExecRuntime();
+  if (worker->parsed()) {
+    for (const auto& flag : code_flags) {
+      auto eq = flag.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::fprintf(stderr, "spool worker: --code takes NAME=DIR, got '%s'\n", flag.c_str());
+        return 2;
+      }
+      std::string dir = flag.substr(eq + 1);
+      std::error_code ec;
+      auto absolute = std::filesystem::absolute(dir, ec);
+      worker_config.code_dirs[flag.substr(0, eq)] = ec ? dir : absolute.string();
+    }
+    return spool::server::RunWorker(worker_config);
+  }
 
   if (repair->parsed()) return spool::server::RunRepair(repair_dir);
   if (bench.parsed()) return bench.Run();
@@ -99,6 +165,9 @@ int main(int argc, char** argv) {
     if (!data_dir.empty()) config.data_dir = data_dir;
     if (!fsync.empty()) config.fsync = fsync;
     if (in_memory) config.in_memory = true;
+    config.workers = !no_workers;
+    config.worker_concurrency = worker_concurrency;
+    config.worker_idle_seconds = worker_idle;
     spool::common::LogLevel level;
     if (!spool::common::ParseLogLevel(config.log_level, &level)) {
       std::fprintf(stderr, "spool: unknown log level '%s'\n", config.log_level.c_str());

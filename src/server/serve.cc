@@ -1,6 +1,7 @@
 #include "server/serve.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -21,14 +22,35 @@
 #include "logs/log_store.h"
 #include "logs/logs_api.h"
 #include "server/data_dir.h"
+#include "server/in_process_transport.h"
 #include "storage/log.h"
 #include "workers/invoker.h"
 #include "workers/registry.h"
+#include "workers/service.h"
 
 namespace spool::server {
 
 using common::Log;
 using common::LogLevel;
+
+namespace {
+
+std::string SelfPath() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("spool");
+}
+
+// Where the runtime bootstraps are written: the data directory, or a private temporary one.
+std::string RuntimeDir(const ServeConfig& config) {
+  if (!config.in_memory) return config.data_dir + "/runtime";
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/spool-runtime-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return config.data_dir + "/runtime";
+  return pattern;
+}
+
+}  // namespace
 
 int RunServe(const ServeConfig& config) {
   // Signals are taken synchronously by this thread; every other thread inherits the mask.
@@ -150,13 +172,12 @@ int RunServe(const ServeConfig& config) {
   api::Dispatcher dispatcher(api_options, &engine, identities.get(), authenticator.get(),
                              authorizer.get());
 
-  // Functions and event source mappings (src/workers), beside the journal.
+  // Functions and event source mappings (src/workers) and what they print (src/logs).
   auto registry = workers::Registry::Open(config.in_memory ? "" : config.data_dir, &error);
   if (!registry) {
     std::fprintf(stderr, "spool: %s\n", error.c_str());
     return 1;
   }
-  // What functions print (src/logs).
   logs::LogStoreOptions log_store_options;
   log_store_options.dir = config.in_memory ? "" : config.data_dir;
   auto log_store = logs::LogStore::Open(log_store_options, &error);
@@ -173,8 +194,25 @@ int RunServe(const ServeConfig& config) {
         if (logs_authorizer == nullptr) return std::optional<std::string>();  // no auth
         return logs_authorizer->CheckIam(p, action, resource, source_ip);
       });
-  // The Lambda control API; Invoke needs the workers service (none yet: ServiceException).
-  workers::Invoker* invoker = nullptr;
+  // The workers run here (unless --no-workers), calling the SQS API in process.
+  InProcessTransport transport(&dispatcher, config.account_id, "127.0.0.1");
+  std::unique_ptr<workers::Service> workers_service;
+  if (config.workers) {
+    workers::ServiceOptions wo;
+    wo.runtime.region = config.region;
+    wo.runtime.account_id = config.account_id;
+    wo.runtime.spool_binary = SelfPath();
+    wo.runtime.bootstrap_dir = RuntimeDir(config);
+    wo.default_concurrency = config.worker_concurrency;
+    wo.idle_timeout = std::chrono::seconds(config.worker_idle_seconds);
+    if (!workers::WriteBootstraps(wo.runtime.bootstrap_dir, &error)) {
+      std::fprintf(stderr, "spool: %s\n", error.c_str());
+      return 1;
+    }
+    workers_service = std::make_unique<workers::Service>(wo, &transport, log_store.get());
+  }
+  // The Lambda control API; Invoke runs through the workers service.
+  workers::Invoker* invoker = workers_service.get();
   lambda::LambdaApi lambda_api({config.region, config.account_id}, registry.get(), &engine,
                                authorizer.get(), invoker);
   api::ServiceApis service_apis;
@@ -201,11 +239,21 @@ int RunServe(const ServeConfig& config) {
   std::printf("Spool listening on %s\n", url.c_str());
   std::fflush(stdout);
 
+  if (workers_service) {
+    workers_service->SetSqsEndpoint(url);  // AWS_ENDPOINT_URL_SQS for handlers that call back
+    workers_service->Start();
+    workers::Service* service = workers_service.get();
+    workers::Registry* reg = registry.get();
+    registry->Subscribe([service, reg] { service->Apply(reg->Snapshot()); });
+    service->Apply(registry->Snapshot());
+  }
+
   int sig = 0;
   sigwait(&signals, &sig);
   Log(LogLevel::kInfo, "shutting_down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  engine.Shutdown();  // waiting long polls answer now, empty
-  server.Stop();      // requests in progress finish, then connections close
+  if (workers_service) workers_service->Stop();  // environments are killed; batches come back
+  engine.Shutdown();                             // waiting long polls answer now, empty
+  server.Stop();  // requests in progress finish, then connections close
   scheduler.Stop();
   if (log) log->Close();  // everything acknowledged is already durable; this flushes the rest
   engine.AttachLog(nullptr);

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 
+#include "workers/status.h"
+
 namespace spool::workers {
 
 struct InvokeOutcome {
@@ -34,6 +36,8 @@ class Invoker {
   virtual ~Invoker() = default;
   virtual void Invoke(const std::string& function, std::string payload,
                       std::function<void(InvokeOutcome)> done) = 0;
+  // Environments and mappings at work (thread-safe, about a second old).
+  virtual WorkersStatus Status() const = 0;
 };
 
 }  // namespace spool::workers

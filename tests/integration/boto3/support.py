@@ -46,7 +46,7 @@ SHUTDOWN_TIMEOUT_S = 30
 class SpoolServer:
     """A running `spool serve --listen 127.0.0.1:0` child process."""
 
-    def __init__(self, binary, workdir):
+    def __init__(self, binary, workdir, extra_args=()):
         self.workdir = workdir
         self.log_path = os.path.join(workdir, "spool-stderr.log")
         self._log = open(self.log_path, "wb")
@@ -57,7 +57,7 @@ class SpoolServer:
                if not k.startswith("SPOOL_") or k == "SPOOL_LOG_LEVEL"}
         env.update(ROOT_ENV)  # the root key the clients sign with
         self.proc = subprocess.Popen(
-            [binary, "serve", "--listen", "127.0.0.1:0"],
+            [binary, "serve", "--listen", "127.0.0.1:0", *extra_args],
             cwd=workdir,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -140,8 +140,8 @@ def spool_binary():
     return binary
 
 
-def start_server():
-    return SpoolServer(spool_binary(), tempfile.mkdtemp(prefix="spool-it-"))
+def start_server(extra_args=()):
+    return SpoolServer(spool_binary(), tempfile.mkdtemp(prefix="spool-it-"), extra_args)
 
 
 def make_client(endpoint, read_timeout=40):
