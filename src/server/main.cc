@@ -8,6 +8,7 @@
 #include "bench/cli.h"
 #include "cli/identity_commands.h"
 #include "cli/lambda_commands.h"
+#include "cli/logs_command.h"
 #include "common/log.h"
 #include "server/config.h"
 #include "server/data_dir.h"
@@ -79,6 +80,8 @@ int main(int argc, char** argv) {
   identities.Register(app);
   spool::cli::LambdaCommands lambda_commands;
   lambda_commands.Register(app);
+  spool::cli::LogsCommand logs_command;
+  logs_command.Register(app);
 
   auto* worker = app.add_subcommand(
       "worker", "Run the functions of a remote Spool on this host (its mappings, its queues).");
@@ -136,6 +139,7 @@ int main(int argc, char** argv) {
   if (bench.parsed()) return bench.Run();
   if (identities.parsed()) return identities.Run();
   if (lambda_commands.parsed()) return lambda_commands.Run();
+  if (logs_command.parsed()) return logs_command.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
