@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A queue's life through Debian's AWS CLI (Query protocol) against a real `spool serve`:
 # create-queue -> get-queue-url -> send-message -> receive-message -> delete-message ->
-# get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors.
+# get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors;
+# users, keys and policies through aws iam; functions (made with `spool functions create`: the
+# AWS CLI cannot upload a directory) and event source mappings through aws lambda.
 # Needs SPOOL_BIN (absolute path of the spool binary). Outputs are checked with python3's json.
 set -euo pipefail
 
@@ -291,6 +293,58 @@ if AWS_ACCESS_KEY_ID=SPAKNOTAKEY000000000 aws_sqs list-queues; then exit 1; fi
 grep -q "InvalidClientTokenId" "$WORK/err.txt"
 if AWS_SECRET_ACCESS_KEY=wrong aws_sqs list-queues; then exit 1; fi
 grep -q "SignatureDoesNotMatch" "$WORK/err.txt"
+ok
+
+# aws lambda ARGS... : the Lambda API on the same endpoint.
+aws_lambda() {
+  timeout 60 "$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 --output json lambda "$@" \
+    >"$WORK/out.json" 2>"$WORK/err.txt"
+}
+F="cli-fn-$$-$RANDOM"
+mkdir -p "$WORK/code"
+
+STEP="spool functions create, then aws lambda list-functions and get-function"
+SPOOL_ENDPOINT="$ENDPOINT" "$BIN" functions create "$F" --runtime nodejs --handler index.handler \
+  --code "$WORK/code" --timeout 10 --env STAGE=awscli >"$WORK/err.txt" 2>&1
+aws_lambda list-functions
+expect_eq "listed" "$(jget '[f["Runtime"] for f in d["Functions"] if f["FunctionName"] == "'"$F"'"]')" '["nodejs"]'
+aws_lambda get-function --function-name "$F"
+expect_eq "FunctionArn" "$(jget 'd["Configuration"]["FunctionArn"]')" "arn:aws:lambda:us-east-1:000000000000:function:$F"
+expect_eq "Environment" "$(jget 'd["Configuration"]["Environment"]["Variables"]')" '{"STAGE": "awscli"}'
+expect_eq "Code.Location" "$(jget 'd["Code"]["Location"]')" "$WORK/code"
+ok
+
+STEP="aws lambda create-event-source-mapping, list, update, get, delete"
+MQ="cli-mapped-$$-$RANDOM"
+aws_sqs create-queue --queue-name "$MQ"
+MQ_ARN="arn:aws:sqs:us-east-1:000000000000:$MQ"
+aws_lambda create-event-source-mapping --function-name "$F" --event-source-arn "$MQ_ARN" \
+  --batch-size 5 --function-response-types ReportBatchItemFailures
+M_UUID=$(jget 'd["UUID"]')
+expect_eq "State" "$(jget 'd["State"]')" "Enabled"
+expect_eq "FunctionArn" "$(jget 'd["FunctionArn"]')" "arn:aws:lambda:us-east-1:000000000000:function:$F"
+expect_eq "FunctionResponseTypes" "$(jget 'd["FunctionResponseTypes"]')" '["ReportBatchItemFailures"]'
+aws_lambda list-event-source-mappings --function-name "$F"
+expect_eq "listed" "$(jget '[m["UUID"] for m in d["EventSourceMappings"]]')" "[\"$M_UUID\"]"
+aws_lambda update-event-source-mapping --uuid "$M_UUID" --no-enabled --batch-size 8
+expect_eq "State" "$(jget 'd["State"]')" "Disabled"
+aws_lambda get-event-source-mapping --uuid "$M_UUID"
+expect_eq "BatchSize" "$(jget 'd["BatchSize"]')" "8"
+aws_lambda delete-event-source-mapping --uuid "$M_UUID"
+expect_eq "State" "$(jget 'd["State"]')" "Deleting"
+ok
+
+STEP="aws lambda errors: unknown function, visibility timeout shorter than the function's"
+if aws_lambda get-function --function-name "missing-$F"; then exit 1; fi
+grep -q "ResourceNotFoundException" "$WORK/err.txt"
+aws_sqs set-queue-attributes --queue-url "$ENDPOINT/000000000000/$MQ" --attributes VisibilityTimeout=5
+if aws_lambda create-event-source-mapping --function-name "$F" --event-source-arn "$MQ_ARN"; then
+  exit 1
+fi
+grep -q "InvalidParameterValueException" "$WORK/err.txt"
+grep -q "Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds" "$WORK/err.txt"
+aws_lambda delete-function --function-name "$F"
+if aws_lambda get-function --function-name "$F"; then exit 1; fi
 ok
 
 STEP="server stops with exit code 0 on SIGTERM"
