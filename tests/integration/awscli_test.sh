@@ -3,7 +3,8 @@
 # create-queue -> get-queue-url -> send-message -> receive-message -> delete-message ->
 # get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors;
 # users, keys and policies through aws iam; functions (made with `spool functions create`: the
-# AWS CLI cannot upload a directory) and event source mappings through aws lambda.
+# AWS CLI cannot upload a directory) and event source mappings through aws lambda; a function's
+# logs through aws logs (describe-log-groups, tail, filter-log-events).
 # Needs SPOOL_BIN (absolute path of the spool binary). Outputs are checked with python3's json.
 set -euo pipefail
 
@@ -56,6 +57,31 @@ finish() {
   exit $code
 }
 trap finish EXIT
+
+# --- seed a function's logs ----------------------------------------------------------------------
+# The log store is written before the server starts, in its documented on-disk format
+# (src/logs/README.md: DATA_DIR/logs/<function>/<first sequence>.log, one line per event,
+# "<timestamp ms>\t<ingestion ms>\t<stream>\t<message>" with \\, \n, \r and \t escaped). That is
+# what the real server reads, so aws logs sees exactly what it would after functions ran.
+LOG_FN="cli-logs"
+LOG_STREAM='2026/01/31/[$LATEST]0123456789abcdef0123456789abcdef'
+"$PY" - "$WORK/spool-data/logs/$LOG_FN" "$LOG_STREAM" <<'PYEOF'
+import os, sys, time
+directory, stream = sys.argv[1], sys.argv[2]
+now = int(time.time() * 1000)
+events = [
+    (now - 2 * 3600 * 1000, "an old line, outside --since 1h"),
+    (now - 600000, "START RequestId: 5e1c0d5a-0000-4000-8000-000000000001 Version: $LATEST"),
+    (now - 599000, "2026-01-31T10:00:00.000Z\t5e1c0d5a\tINFO\tprocessing order 42"),
+    (now - 598000, '{"level":"ERROR","message":"payment refused","order":42}'),
+    (now - 597000, "END RequestId: 5e1c0d5a-0000-4000-8000-000000000001"),
+]
+os.makedirs(directory)
+with open(os.path.join(directory, "%020d.log" % 1), "w") as f:
+    for ts, message in events:
+        escaped = message.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+        f.write("%d\t%d\t%s\t%s\n" % (ts, ts + 2, stream, escaped))
+PYEOF
 
 # --- start the server ---------------------------------------------------------------------------
 # Hermetic: a fresh working directory (the default data directory lives there) and no SPOOL_*
@@ -345,6 +371,36 @@ grep -q "InvalidParameterValueException" "$WORK/err.txt"
 grep -q "Queue visibility timeout: 5 seconds is less than Function timeout: 10 seconds" "$WORK/err.txt"
 aws_lambda delete-function --function-name "$F"
 if aws_lambda get-function --function-name "$F"; then exit 1; fi
+ok
+
+# aws logs ARGS... : the CloudWatch Logs API on the same endpoint.
+aws_logs() {
+  timeout 60 "$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 --output json logs "$@" \
+    >"$WORK/out.json" 2>"$WORK/err.txt"
+}
+
+STEP="aws logs describe-log-groups lists the function's log group"
+aws_logs describe-log-groups
+expect_eq "logGroupName" "$(jget '[g["logGroupName"] for g in d["logGroups"]]')" "[\"/aws/lambda/$LOG_FN\"]"
+expect_eq "arn" "$(jget 'd["logGroups"][0]["arn"]')" "arn:aws:logs:us-east-1:000000000000:log-group:/aws/lambda/$LOG_FN:*"
+ok
+
+STEP="aws logs tail --since 1h prints the last hour's events with their stream"
+aws_logs tail "/aws/lambda/$LOG_FN" --since 1h
+expect_eq "lines" "$(wc -l <"$WORK/out.json")" "4"
+expect_eq "streams" "$(cut -d' ' -f2 "$WORK/out.json" | sort -u)" "$LOG_STREAM"
+grep -q "INFO	processing order 42" "$WORK/out.json"
+if grep -q "an old line" "$WORK/out.json"; then exit 1; fi
+ok
+
+STEP="aws logs filter-log-events with a JSON pattern, and an unknown group"
+aws_logs filter-log-events --log-group-name "/aws/lambda/$LOG_FN" --filter-pattern '{ $.level = "ERROR" }'
+expect_eq "messages" "$(jget '[e["message"] for e in d["events"]]')" '["{\"level\":\"ERROR\",\"message\":\"payment refused\",\"order\":42}"]'
+expect_eq "logStreamName" "$(jget 'd["events"][0]["logStreamName"]')" "$LOG_STREAM"
+aws_logs filter-log-events --log-group-name "/aws/lambda/$LOG_FN" --filter-pattern '?START ?END'
+expect_eq "events" "$(jget 'len(d["events"])')" "2"
+if aws_logs filter-log-events --log-group-name /aws/lambda/no-such-function; then exit 1; fi
+grep -q "ResourceNotFoundException" "$WORK/err.txt"
 ok
 
 STEP="server stops with exit code 0 on SIGTERM"
