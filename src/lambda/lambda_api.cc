@@ -117,7 +117,11 @@ std::optional<Body> ParseBody(Exchange& exchange) {
 std::optional<std::string> RouteFunction(const Services& services, Exchange& exchange) {
   std::string error;
   bool not_found = false;
-  auto name = ResolveFunctionName(services.scope, exchange.route.function, &error, &not_found);
+  std::string text = exchange.route.function;
+  if (auto q = exchange.route.query.find("Qualifier"); q != exchange.route.query.end()) {
+    text += ":" + q->second;  // ?Qualifier=: Spool has $LATEST only
+  }
+  auto name = ResolveFunctionName(services.scope, text, &error, &not_found);
   if (!name) {
     exchange.Fail(not_found ? LambdaErrc::kResourceNotFound : LambdaErrc::kInvalidParameterValue,
                   error);

@@ -234,7 +234,8 @@ def test_function_errors(raw_lambda, lam, function, code_dir):
                  lambda: lam.get_function_configuration(FunctionName="missing-fn"),
                  lambda: lam.delete_function(FunctionName="missing-fn"),
                  lambda: lam.update_function_configuration(FunctionName="missing-fn", Timeout=3),
-                 lambda: lam.get_function(FunctionName=name + ":prod")):
+                 lambda: lam.get_function(FunctionName=name + ":prod"),
+                 lambda: lam.get_function(FunctionName=name, Qualifier="prod")):
         with pytest.raises(ClientError) as e:
             call()
         assert error(e) == ("ResourceNotFoundException", 404)
