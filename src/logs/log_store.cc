@@ -254,7 +254,7 @@ void LogStore::Append(const std::string& group, const std::string& stream, int64
   if (text.ends_with('\n')) text.remove_suffix(1);
   State& st = *state_;
   const int64_t now = common::ToEpochMillis(st.clock->Now());
-  timestamp_ms = std::max<int64_t>(timestamp_ms, 0);
+  if (timestamp_ms <= 0) timestamp_ms = now;  // unknown: when the store took it
 
   std::shared_ptr<Group> g;
   std::unique_lock<std::mutex> lock;

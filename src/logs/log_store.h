@@ -116,8 +116,9 @@ class LogStore {
   static bool ValidGroupName(std::string_view group);
 
   // Appends one event per line of `text` ('\n' separates lines; an empty trailing line is
-  // dropped). `group` is the function name (the log group is "/aws/lambda/" + group). A write
-  // error is logged and loses these lines (logs are diagnostics).
+  // dropped). `group` is the function name (the log group is "/aws/lambda/" + group). A
+  // timestamp of 0 (or less) means now. A write error is logged and loses these lines (logs are
+  // diagnostics).
   void Append(const std::string& group, const std::string& stream, int64_t timestamp_ms,
               std::string_view text);
 

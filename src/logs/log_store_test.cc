@@ -106,6 +106,8 @@ TEST_P(LogStoreTest, AppendSplitsLinesAndReadsThemBack) {
   EXPECT_EQ(events[3].timestamp_ms, 1001);
   EXPECT_EQ(store->Groups(), std::vector<std::string>{"fn"});
   EXPECT_TRUE(store->Read("other", {}).empty());
+  store->Append("fn", "spool", 0, "no time given");
+  EXPECT_EQ(store->Read("fn", {}).back().timestamp_ms, 1'800'000'000'000);  // the ingestion time
 }
 
 TEST_P(LogStoreTest, InvalidGroupNamesAreDropped) {
@@ -318,7 +320,7 @@ TEST_P(LogStoreTest, ConcurrentAppendsAndReads) {
       std::string group = w % 2 ? "odd" : "even";
       std::string stream = "stream-" + std::to_string(w);
       for (int i = 0; i < kLines; ++i) {
-        store->Append(group, stream, i, "w" + std::to_string(w) + " line " + std::to_string(i));
+        store->Append(group, stream, i + 1, "w" + std::to_string(w) + " line " + std::to_string(i));
       }
     });
   }
@@ -350,7 +352,7 @@ TEST_P(LogStoreTest, ConcurrentAppendsAndReads) {
     for (size_t i = 0; i < events.size(); ++i) {
       ASSERT_EQ(events[i].sequence, i + 1);
       int& n = next[events[i].stream];
-      ASSERT_EQ(events[i].timestamp_ms, n);
+      ASSERT_EQ(events[i].timestamp_ms, n + 1);
       ++n;
     }
   }
