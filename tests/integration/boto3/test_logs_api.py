@@ -4,8 +4,9 @@ How the logs get there: this module starts its own server on a data directory wh
 was written beforehand, in the store's documented on-disk format (src/logs/README.md:
 DATA_DIR/logs/<function>/<first sequence, 20 digits>.log, one escaped line per event). That is
 the format the real server reads at startup and writes when functions run, so the API is tested
-on what it will really serve; nothing in the server is a test-only path. (The workers suite
-produces logs by running functions.)
+on what it will really serve; nothing in the server is a test-only path. The last `--follow`
+test runs a real function instead (as the workers suite does), so new lines arrive while it
+follows.
 """
 
 import json
@@ -335,6 +336,48 @@ def test_spool_logs_follow_stops_on_ctrl_c(seeded):
     out, err = p.communicate(timeout=10)
     assert p.returncode == 0, err
     assert len(out.splitlines()) == 12  # each event once, however many polls
+
+
+def test_spool_logs_follow_shows_a_function_s_new_lines(seeded, tmp_path):
+    """A real function this time: what its invocations print while `spool logs --follow` runs
+    appears, each line once, with the platform's START/END/REPORT lines."""
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text(
+        "def handler(event, context):\n"
+        "    print('invoked with', event['n'])\n"
+        "    return {}\n")
+    name = support.unique_name("follow")
+    env = dict(os.environ, SPOOL_ENDPOINT=seeded.endpoint, AWS_ACCESS_KEY_ID="test",
+               AWS_SECRET_ACCESS_KEY="test")
+
+    def spool(*args):
+        r = subprocess.run([support.spool_binary(), *args], env=env, capture_output=True,
+                           text=True, timeout=60)
+        assert r.returncode == 0, (args, r.stdout, r.stderr)
+
+    spool("functions", "create", name, "--runtime", "python", "--handler", "app.handler",
+          "--code", str(code))
+    out_path = tmp_path / "follow.out"
+    with open(out_path, "w") as out:
+        p = subprocess.Popen([support.spool_binary(), "logs", name, "--follow", "--since", "1m"],
+                             env=env, stdout=out, stderr=subprocess.PIPE, text=True)
+        try:
+            time.sleep(1)  # following before the function has logged anything
+            for n in (1, 2):
+                spool("functions", "invoke", name, "--payload", json.dumps({"n": n}))
+            support.wait_until(lambda: out_path.read_text().count("REPORT RequestId") == 2,
+                               timeout=15, what="both invocations in the follower's output")
+        finally:
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=10)
+    assert p.returncode == 0, err
+    lines = out_path.read_text().splitlines()
+    messages = [line.split(" ", 2)[2] for line in lines]
+    assert [m for m in messages if m.startswith("invoked with")] == ["invoked with 1",
+                                                                    "invoked with 2"]
+    assert sum(m.startswith("START RequestId") for m in messages) == 2
+    assert len({line.split(" ", 2)[1] for line in lines}) == 1  # one environment, one stream
 
 
 def test_logs_survive_a_restart(seeded, logs):
