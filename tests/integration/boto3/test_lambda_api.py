@@ -258,6 +258,12 @@ def test_invoke_without_workers(lam, function):
     except ClientError as e:
         assert (e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]) \
             == ("ServiceException", 500)
+    # Event: accepted for the background (202), or no workers to run it.
+    try:
+        assert lam.invoke(FunctionName=name, InvocationType="Event",
+                          Payload=b"{}")["StatusCode"] == 202
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "ServiceException"
     with pytest.raises(ClientError) as e:
         lam.invoke(FunctionName="missing-fn", Payload=b"{}")
     assert error(e) == ("ResourceNotFoundException", 404)
@@ -505,6 +511,14 @@ def test_invoke_with_log_tail(raw_lambda, function):
         assert "x-amz-log-result" not in headers
     else:  # a server with workers ran it: the log tail comes back
         assert status == 200 and "x-amz-log-result" in headers, body
+
+
+def test_invoke_parameter_errors(raw_lambda, function):
+    name = function()
+    path = "/2015-03-31/functions/%s/invocations" % name
+    for headers in ({"X-Amz-Invocation-Type": "Sometimes"}, {"X-Amz-Log-Type": "All"}):
+        status, h, body = raw_lambda.request("POST", path, b"{}", headers)
+        assert (status, h["x-amzn-errortype"]) == (400, "InvalidParameterValueException"), body
 
 
 def test_requests_signed_for_another_service_are_refused(server, function):
