@@ -84,6 +84,14 @@ int Show(const LambdaClient& client, const LambdaFlags& flags, const std::string
   if (const auto* where = v.get_object().if_contains("Code")) {
     std::printf("Code:         %s\n", Member(*where, "Location").c_str());
   }
+  if (const auto* st = v.get_object().if_contains("SpoolStatus")) {
+    std::printf("Environments: %s (%s busy, %s invocations waiting)\n",
+                Member(*st, "Environments").c_str(), Member(*st, "Busy").c_str(),
+                Member(*st, "Waiting").c_str());
+    std::printf("Invocations:  %s (%s errors, %s throttled, %s cold starts)\n",
+                Member(*st, "Invocations").c_str(), Member(*st, "Errors").c_str(),
+                Member(*st, "Throttles").c_str(), Member(*st, "ColdStarts").c_str());
+  }
   return 0;
 }
 

@@ -37,6 +37,19 @@ void PrintSummary(const boost::json::value& m) {
       }
     }
   }
+  if (const auto* st = m.is_object() ? m.get_object().if_contains("SpoolStatus") : nullptr) {
+    std::printf("Polling:        %s, %s of %s batches at work\n", Member(*st, "State").c_str(),
+                Member(*st, "ActiveBatches").c_str(), Member(*st, "TargetConcurrency").c_str());
+    std::printf("Messages:       %s received, %s filtered out, %s deleted\n",
+                Member(*st, "Received").c_str(), Member(*st, "FilteredOut").c_str(),
+                Member(*st, "Deleted").c_str());
+    std::printf("Invocations:    %s (%s succeeded, %s failed, %s partly)\n",
+                Member(*st, "Invocations").c_str(), Member(*st, "Succeeded").c_str(),
+                Member(*st, "Failed").c_str(), Member(*st, "Partial").c_str());
+  }
+  if (std::string last = Member(m, "LastProcessingResult"); !last.empty()) {
+    std::printf("Last result:    %s\n", last.c_str());
+  }
 }
 
 int Print(const LambdaFlags& flags, const std::string& body) {

@@ -194,6 +194,23 @@ void GetFunction(const Services& s, const ExchangePtr& ex) {
     out["Concurrency"] =
         boost::json::object{{"ReservedConcurrentExecutions", *f->reserved_concurrency}};
   }
+  // Spool's extension: the function's execution environments on this server right now.
+  if (s.invoker != nullptr) {
+    boost::json::object status{{"Environments", 0}, {"Busy", 0},   {"Waiting", 0},
+                               {"Invocations", 0},  {"Errors", 0}, {"Throttles", 0},
+                               {"ColdStarts", 0}};
+    for (const auto& fs : s.invoker->Status().functions) {
+      if (fs.name != f->name) continue;
+      status = {{"Environments", fs.pool.environments},
+                {"Busy", fs.pool.busy},
+                {"Waiting", fs.pool.waiting},
+                {"Invocations", fs.pool.invocations},
+                {"Errors", fs.pool.errors},
+                {"Throttles", fs.pool.throttles},
+                {"ColdStarts", fs.pool.cold_starts}};
+    }
+    out["SpoolStatus"] = std::move(status);
+  }
   ex->Reply(200, out);
 }
 

@@ -293,6 +293,26 @@ void List(const Services& s, const ExchangePtr& ex) {
 
 }  // namespace
 
+// Spool's extension: what the mapping's poller is doing on this server right now, and Lambda's
+// LastProcessingResult.
+static void AddStatus(const Services& s, const std::string& uuid, boost::json::object* out) {
+  if (s.invoker == nullptr) return;
+  for (const auto& m : s.invoker->Status().mappings) {
+    if (m.uuid != uuid) continue;
+    if (!m.last_result.empty()) (*out)["LastProcessingResult"] = m.last_result;
+    (*out)["SpoolStatus"] = boost::json::object{{"State", m.state},
+                                                {"TargetConcurrency", m.target_concurrency},
+                                                {"ActiveBatches", m.active_slots},
+                                                {"Received", m.received},
+                                                {"FilteredOut", m.filtered_out},
+                                                {"Invocations", m.invocations},
+                                                {"Succeeded", m.succeeded},
+                                                {"Failed", m.failed},
+                                                {"Partial", m.partial},
+                                                {"Deleted", m.deleted}};
+  }
+}
+
 void RunMappingAction(const Services& services, const ExchangePtr& exchange) {
   const Services& s = services;
   const ExchangePtr& ex = exchange;
@@ -306,7 +326,9 @@ void RunMappingAction(const Services& services, const ExchangePtr& exchange) {
     case Action::kGetEventSourceMapping: {
       auto m = s.registry->GetMapping(ex->route.uuid);
       if (!m.ok()) return FailRegistry(s, *ex, m.error());
-      return ex->Reply(200, MappingJson(s.scope, m.value(), MappingState(m.value())));
+      auto out = MappingJson(s.scope, m.value(), MappingState(m.value()));
+      AddStatus(s, m.value().uuid, &out);
+      return ex->Reply(200, out);
     }
     case Action::kDeleteEventSourceMapping: {
       auto m = s.registry->DeleteMapping(ex->route.uuid);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -43,7 +44,7 @@ std::string SelfPath() {
 
 // Where the runtime bootstraps are written: the data directory, or a private temporary one.
 std::string RuntimeDir(const ServeConfig& config) {
-  if (!config.in_memory) return config.data_dir + "/runtime";
+  if (!config.in_memory) return std::filesystem::absolute(config.data_dir + "/runtime").string();
   const char* tmp = std::getenv("TMPDIR");
   std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/spool-runtime-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) return config.data_dir + "/runtime";

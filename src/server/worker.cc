@@ -193,7 +193,7 @@ int RunWorker(const WorkerConfig& config) {
                                 ? (std::filesystem::temp_directory_path() /
                                    ("spool-worker-runtime-" + std::to_string(getpid())))
                                       .string()
-                                : config.data_dir + "/runtime";
+                                : std::filesystem::absolute(config.data_dir + "/runtime").string();
   options.runtime.bootstrap_dir = runtime_dir;
   options.default_concurrency = config.concurrency;
   options.idle_timeout = std::chrono::seconds(config.idle_seconds);

@@ -12,7 +12,10 @@ FunctionPool::FunctionPool(boost::asio::io_context& io, const RuntimeContext* co
                            logs::LogStore* logs, int64_t default_cap)
     : io_(io), context_(context), logs_(logs), default_cap_(default_cap), timer_(io) {}
 
-FunctionPool::~FunctionPool() { Shutdown(); }
+FunctionPool::~FunctionPool() {
+  Log(LogLevel::kDebug, "function_pool_destroyed", {{"function", function_.name}});
+  Shutdown();
+}
 
 void FunctionPool::Configure(FunctionConfig function) {
   function_ = std::move(function);

@@ -63,18 +63,37 @@ CallError ErrorOf(const SqsReply& reply) {
   return error;
 }
 
-asio::awaitable<SqsReply> QueueClient::Call(std::string action, std::string body) {
-  auto executor = executor_;
-  SqsTransport* transport = transport_;
-  co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(SqsReply)>(
-      [transport, executor, &action, &body](auto handler) {
-        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        transport->Call(action, std::move(body), [shared, executor](SqsReply reply) {
-          asio::post(executor,
-                     [shared, reply = std::move(reply)]() mutable { (*shared)(std::move(reply)); });
+namespace {
+
+// The transport's callback as an asynchronous operation. A plain function, not a coroutine:
+// g++ 12 destroys lambda temporaries of a co_await expression twice (a shared_ptr captured
+// there lost a reference), so the initiation lives here.
+//
+// The completion arrives on another thread; the handler (a coroutine frame) must only be
+// touched, resumed and destroyed on the executor's thread, so the callback holds it by a plain
+// pointer and the posted function owns it.
+template <class Token>
+auto AsyncCall(SqsTransport* transport, asio::any_io_executor executor, std::string action,
+               std::string body, Token&& token) {
+  return asio::async_initiate<Token, void(SqsReply)>(
+      [transport, executor](auto handler, std::string action, std::string body) {
+        using Handler = decltype(handler);
+        auto* held = new Handler(std::move(handler));
+        transport->Call(action, std::move(body), [held, executor](SqsReply reply) {
+          asio::post(executor, [held, reply = std::move(reply)]() mutable {
+            std::unique_ptr<Handler> owned(held);
+            (*owned)(std::move(reply));
+          });
         });
       },
-      asio::use_awaitable);
+      token, std::move(action), std::move(body));
+}
+
+}  // namespace
+
+asio::awaitable<SqsReply> QueueClient::Call(std::string action, std::string body) {
+  co_return co_await AsyncCall(transport_, executor_, std::move(action), std::move(body),
+                               asio::use_awaitable);
 }
 
 asio::awaitable<CallResult<QueueInfo>> QueueClient::Describe(std::string queue_name) {

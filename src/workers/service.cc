@@ -74,6 +74,7 @@ void Service::Reconcile(const RegistrySnapshot& snapshot) {
   }
   for (auto it = pools_.begin(); it != pools_.end();) {
     if (!seen.contains(it->first)) {
+      Log(LogLevel::kInfo, "function_stopped", {{"function", it->first}});
       it->second->Shutdown();
       it = pools_.erase(it);
     } else {

@@ -74,7 +74,7 @@ exports.handler = async (event, context) => {
 
 def test_python_handler(sqs, workers):
     url = sqs.create_queue(QueueName=support.unique_name("py"))["QueueUrl"]
-    fn = workers.function("python", "handler.handler", os.path.join(FUNCTIONS, "python-basic"))
+    fn = workers.function("python", "app.handler", os.path.join(FUNCTIONS, "python-basic"))
     workers.mapping(support.name_of(url), fn)
     send_orders(sqs, url, 4, prefix="py")
     wait_for("the queue to drain", lambda: drained(sqs, url))
