@@ -46,6 +46,8 @@ void PrintSummary(const boost::json::value& m) {
     std::printf("Invocations:    %s (%s succeeded, %s failed, %s partly)\n",
                 Member(*st, "Invocations").c_str(), Member(*st, "Succeeded").c_str(),
                 Member(*st, "Failed").c_str(), Member(*st, "Partial").c_str());
+    std::printf("Overhead:       p50 %s us, p99 %s us per invocation\n",
+                Member(*st, "OverheadMicrosP50").c_str(), Member(*st, "OverheadMicrosP99").c_str());
   }
   if (std::string last = Member(m, "LastProcessingResult"); !last.empty()) {
     std::printf("Last result:    %s\n", last.c_str());

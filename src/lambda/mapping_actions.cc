@@ -309,7 +309,9 @@ static void AddStatus(const Services& s, const std::string& uuid, boost::json::o
                                                 {"Succeeded", m.succeeded},
                                                 {"Failed", m.failed},
                                                 {"Partial", m.partial},
-                                                {"Deleted", m.deleted}};
+                                                {"Deleted", m.deleted},
+                                                {"OverheadMicrosP50", m.overhead_p50_us},
+                                                {"OverheadMicrosP99", m.overhead_p99_us}};
   }
 }
 

@@ -40,7 +40,7 @@ struct FunctionConfig {
   std::string code_dir;                            // absolute path of the code directory
   std::map<std::string, std::string> environment;  // names [A-Za-z][A-Za-z0-9_]*, 4 KB in all
   int64_t timeout_seconds = 3;                     // 1..900
-  int64_t memory_mb = 128;                         // 128..10240; RLIMIT_AS is set from it
+  int64_t memory_mb = 128;                         // 128..10240: the runtime's resident memory cap
   // Most environments (concurrent invocations) of this function at once; absent: the
   // workers' default cap. 0 stops every invocation (Lambda's "throttled" function).
   std::optional<int64_t> reserved_concurrency;

@@ -1,5 +1,7 @@
 #include "workers/poller.h"
 
+#include <algorithm>
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -69,6 +71,12 @@ void Poller::Stop() {
 
 MappingStats Poller::stats() const {
   MappingStats s = stats_;
+  if (!overheads_.empty()) {
+    std::vector<int64_t> sorted = overheads_;
+    std::sort(sorted.begin(), sorted.end());
+    s.overhead_p50_us = sorted[sorted.size() / 2];
+    s.overhead_p99_us = sorted[std::min(sorted.size() - 1, sorted.size() * 99 / 100)];
+  }
   s.target_concurrency = scaler_.target();
   s.active_slots = active_slots_;
   return s;
@@ -146,8 +154,18 @@ asio::awaitable<void> Poller::Slot() {
       break;
     }
     auto started = Clock::now();
-    co_await Process(std::move(batch));
-    busy_ += Clock::now() - started;
+    double handler_ms = co_await Process(std::move(batch));
+    auto spent = Clock::now() - started;
+    busy_ += spent;
+    if (handler_ms >= 0) {
+      auto us = std::chrono::duration_cast<std::chrono::microseconds>(spent).count() -
+                static_cast<int64_t>(handler_ms * 1000);
+      if (overheads_.size() < 1024) {
+        overheads_.push_back(std::max<int64_t>(0, us));
+      } else {
+        overheads_[overhead_next_++ % 1024] = std::max<int64_t>(0, us);
+      }
+    }
   }
   --active_slots_;
   if (!carry.empty()) {
@@ -247,7 +265,7 @@ asio::awaitable<InvokeOutcome> Poller::InvokeFunction(std::string event, Clock::
                                  asio::use_awaitable);
 }
 
-asio::awaitable<void> Poller::Process(std::vector<QueueMessage> batch) {
+asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch) {
   auto received_at = Clock::now();
   // Filters: what matches none is deleted without reaching the function.
   if (filters_ && !filters_->empty()) {
@@ -265,7 +283,7 @@ asio::awaitable<void> Poller::Process(std::vector<QueueMessage> batch) {
       co_await client_.Delete(queue_.url, std::move(drop));
     }
     batch = std::move(kept);
-    if (batch.empty()) co_return;
+    if (batch.empty()) co_return -1;
   }
   std::vector<std::string> records;
   std::set<std::string> ids;
@@ -315,6 +333,7 @@ asio::awaitable<void> Poller::Process(std::vector<QueueMessage> batch) {
     }
   }
   co_await Settle(batch, failed);
+  co_return outcome.status == InvokeOutcome::kSuccess ? outcome.duration_ms : -1;
 }
 
 asio::awaitable<void> Poller::Settle(const std::vector<QueueMessage>& batch,

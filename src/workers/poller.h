@@ -16,6 +16,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -52,7 +53,8 @@ class Poller : public std::enable_shared_from_this<Poller> {
   boost::asio::awaitable<void> Run();
   boost::asio::awaitable<void> Slot();
   boost::asio::awaitable<std::vector<QueueMessage>> Collect(std::vector<QueueMessage>& carry);
-  boost::asio::awaitable<void> Process(std::vector<QueueMessage> batch);
+  // The handler's duration in ms, or -1 when the batch did not run successfully.
+  boost::asio::awaitable<double> Process(std::vector<QueueMessage> batch);
   boost::asio::awaitable<InvokeOutcome> InvokeFunction(std::string event,
                                                        std::chrono::steady_clock::duration wait);
   boost::asio::awaitable<void> Settle(const std::vector<QueueMessage>& batch,
@@ -71,6 +73,8 @@ class Poller : public std::enable_shared_from_this<Poller> {
   int64_t active_slots_ = 0;
   std::chrono::steady_clock::duration busy_{};  // slot time spent on batches since the last tick
   MappingStats stats_;
+  std::vector<int64_t> overheads_;  // ring of the last 1024, microseconds
+  size_t overhead_next_ = 0;
   std::mt19937_64 random_{std::random_device{}()};
 };
 

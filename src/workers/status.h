@@ -33,6 +33,11 @@ struct MappingStats {
   int64_t partial = 0;  // invocations with some failed items
   int64_t deleted = 0;
   std::string last_result;  // Lambda's LastProcessingResult: "OK" or "PROBLEM: ..."
+  // What Spool adds to an invocation (event made, environment taken, Runtime API round trips,
+  // settling: the batch in hand until its deletes are done, less the handler's own time), over
+  // the last 1024 invocations, in microseconds.
+  int64_t overhead_p50_us = 0;
+  int64_t overhead_p99_us = 0;
 };
 
 struct FunctionStatus {
