@@ -252,8 +252,9 @@ int RunServe(const ServeConfig& config) {
   int sig = 0;
   sigwait(&signals, &sig);
   Log(LogLevel::kInfo, "shutting_down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
-  if (workers_service) workers_service->Stop();  // environments are killed; batches come back
-  engine.Shutdown();                             // waiting long polls answer now, empty
+  if (workers_service) workers_service->BeginStop();  // mappings take no more batches
+  engine.Shutdown();                                  // waiting long polls answer now, empty
+  if (workers_service) workers_service->Stop();       // batches in progress end, environments stop
   server.Stop();  // requests in progress finish, then connections close
   scheduler.Stop();
   if (log) log->Close();  // everything acknowledged is already durable; this flushes the rest

@@ -245,7 +245,9 @@ int RunWorker(const WorkerConfig& config) {
   sigwait(&signals, &sig);
   stop = true;
   printer.join();
-  service.Stop();
+  service.BeginStop();  // no more batches
+  http.Abort();         // receives waiting on the server end now
+  service.Stop();       // batches in progress finish, environments stop
   if (config.data_dir.empty()) std::filesystem::remove_all(runtime_dir);
   return 0;
 }

@@ -8,6 +8,8 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include <sys/socket.h>
+
 #include "common/clock.h"
 
 namespace spool::workers {
@@ -47,7 +49,9 @@ class Connection {
  public:
   explicit Connection(const HttpEndpoint& endpoint) : endpoint_(endpoint) {}
 
-  SqsReply Send(http::request<http::string_body>& request) {
+  // `on_connected` learns the socket before the request is written (to be able to cut it).
+  SqsReply Send(http::request<http::string_body>& request,
+                const std::function<void(int)>& on_connected = nullptr) {
     for (int attempt = 0; attempt < 2; ++attempt) {
       try {
         if (!stream_) {
@@ -56,6 +60,7 @@ class Connection {
           stream_->expires_after(std::chrono::seconds(10));
           stream_->connect(resolver.resolve(endpoint_.host, endpoint_.port));
         }
+        if (on_connected) on_connected(stream_->socket().native_handle());
         stream_->expires_after(std::chrono::seconds(40));  // beyond a 20 s long poll
         http::write(*stream_, request);
         http::response_parser<http::string_body> parser;
@@ -143,6 +148,13 @@ HttpTransport::~HttpTransport() {
   for (auto& t : threads_) t.join();
 }
 
+void HttpTransport::Abort() {
+  std::lock_guard lock(mu_);
+  aborted_ = true;
+  // shutdown(2) on another thread's socket makes its blocking read return at once.
+  for (int fd : receiving_) ::shutdown(fd, SHUT_RDWR);
+}
+
 void HttpTransport::Call(std::string_view action, std::string body,
                          std::function<void(SqsReply)> done) {
   {
@@ -163,15 +175,33 @@ void HttpTransport::Serve() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    if (stopping_) {
+    bool aborted;
+    {
+      std::lock_guard lock(mu_);
+      aborted = aborted_;
+    }
+    if (aborted && job.action == "ReceiveMessage") {
       job.done({0, "the worker is stopping"});
       continue;
     }
+    bool receive = job.action == "ReceiveMessage";
     auto request = Signed(endpoint_, credentials_, region_, "sqs", http::verb::post, "/",
                           {{"Content-Type", "application/x-amz-json-1.0"},
                            {"X-Amz-Target", "AmazonSQS." + job.action}},
                           std::move(job.body));
-    job.done(connection.Send(request));
+    int fd = -1;
+    SqsReply reply = connection.Send(request, [&](int socket) {
+      if (!receive) return;
+      std::lock_guard lock(mu_);
+      fd = socket;
+      receiving_.insert(fd);
+      if (aborted_) ::shutdown(fd, SHUT_RDWR);  // Abort() came after the check above
+    });
+    if (fd >= 0) {
+      std::lock_guard lock(mu_);
+      receiving_.erase(fd);
+    }
+    job.done(std::move(reply));
   }
 }
 

@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,6 +39,10 @@ class HttpTransport final : public SqsTransport {
 
   void Call(std::string_view action, std::string body, std::function<void(SqsReply)> done) override;
 
+  // Ends every ReceiveMessage in flight at once (its long poll is cut short: the call fails as
+  // a transport error) and makes later calls fail; other calls in flight (deletes) finish.
+  void Abort();
+
   // The same, for another service's JSON or REST request (the worker reads the Lambda API).
   SqsReply Request(const std::string& method, const std::string& target, const std::string& service,
                    const std::string& body);
@@ -56,7 +61,9 @@ class HttpTransport final : public SqsTransport {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;
-  bool stopping_ = false;
+  bool stopping_ = false;    // the destructor: threads end once the queue is empty
+  bool aborted_ = false;     // Abort(): receives fail at once
+  std::set<int> receiving_;  // sockets with a ReceiveMessage in flight
   std::vector<std::thread> threads_;
 };
 

@@ -84,6 +84,7 @@ MappingStats Poller::stats() const {
 
 asio::awaitable<void> Poller::Run() {
   auto self = shared_from_this();
+  Live live(this);
   // The queue: retried while it is missing (a mapping may be made before its queue).
   while (running_) {
     auto info = co_await client_.Describe(mapping_.queue_name);
@@ -93,7 +94,7 @@ asio::awaitable<void> Poller::Run() {
     }
     stats_.state = "QueueMissing";
     stats_.last_result = "PROBLEM: " + info.error.code + ": " + info.error.message;
-    co_await Sleep(std::chrono::seconds(5));
+    for (int i = 0; i < 20 && running_; ++i) co_await Sleep(std::chrono::milliseconds(250));
   }
   if (!running_) co_return;
   stats_.state = "Polling";
@@ -143,6 +144,8 @@ void Poller::SpawnSlots() {
 
 asio::awaitable<void> Poller::Slot() {
   auto self = shared_from_this();
+  Live live(this);
+  auto lane = std::make_shared<DeleteLane>(io_);
   std::vector<QueueMessage> carry;
   while (running_) {
     if (active_slots_ > scaler_.target()) break;  // scaled down: this slot ends
@@ -154,7 +157,7 @@ asio::awaitable<void> Poller::Slot() {
       break;
     }
     auto started = Clock::now();
-    double handler_ms = co_await Process(std::move(batch));
+    double handler_ms = co_await Process(std::move(batch), lane);
     auto spent = Clock::now() - started;
     busy_ += spent;
     if (handler_ms >= 0) {
@@ -168,6 +171,7 @@ asio::awaitable<void> Poller::Slot() {
     }
   }
   --active_slots_;
+  co_await Drain(lane);
   if (!carry.empty()) {
     std::vector<Settlement> release;
     for (auto& m : carry) release.push_back({m.receipt_handle, 0});
@@ -265,7 +269,8 @@ asio::awaitable<InvokeOutcome> Poller::InvokeFunction(std::string event, Clock::
                                  asio::use_awaitable);
 }
 
-asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch) {
+asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch,
+                                        std::shared_ptr<DeleteLane> lane) {
   auto received_at = Clock::now();
   // Filters: what matches none is deleted without reaching the function.
   if (filters_ && !filters_->empty()) {
@@ -332,12 +337,37 @@ asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch) {
       if (failed.contains(m.message_id)) stopped_groups.insert(group);
     }
   }
-  co_await Settle(batch, failed);
+  co_await Settle(batch, failed, std::move(lane));
   co_return outcome.status == InvokeOutcome::kSuccess ? outcome.duration_ms : -1;
 }
 
+asio::awaitable<void> Poller::Drain(std::shared_ptr<DeleteLane> lane) {
+  while (lane->busy) {
+    lane->signal.expires_at(asio::steady_timer::time_point::max());
+    boost::system::error_code ec;
+    co_await lane->signal.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> Poller::DeleteInBackground(std::shared_ptr<DeleteLane> lane,
+                                                 std::vector<Settlement> entries) {
+  auto self = shared_from_this();
+  Live live(this);
+  size_t n = entries.size();
+  auto r = co_await client_.Delete(queue_.url, std::move(entries));
+  if (r.ok()) {
+    stats_.deleted += static_cast<int64_t>(n) - *r.value;
+  } else {
+    Log(LogLevel::kWarn, "delete_failed",
+        {{"queue", mapping_.queue_name}, {"error", r.error.code + ": " + r.error.message}});
+  }
+  lane->busy = false;
+  lane->signal.cancel();
+}
+
 asio::awaitable<void> Poller::Settle(const std::vector<QueueMessage>& batch,
-                                     const std::set<std::string>& failed_ids) {
+                                     const std::set<std::string>& failed_ids,
+                                     std::shared_ptr<DeleteLane> lane) {
   std::vector<Settlement> done, retry;
   for (const auto& m : batch) {
     if (!failed_ids.contains(m.message_id)) {
@@ -355,14 +385,9 @@ asio::awaitable<void> Poller::Settle(const std::vector<QueueMessage>& batch,
     }
   }
   if (!done.empty()) {
-    size_t n = done.size();
-    auto r = co_await client_.Delete(queue_.url, std::move(done));
-    if (r.ok()) {
-      stats_.deleted += static_cast<int64_t>(n) - *r.value;
-    } else {
-      Log(LogLevel::kWarn, "delete_failed",
-          {{"queue", mapping_.queue_name}, {"error", r.error.code + ": " + r.error.message}});
-    }
+    co_await Drain(lane);
+    lane->busy = true;
+    asio::co_spawn(io_, DeleteInBackground(lane, std::move(done)), asio::detached);
   }
   if (!retry.empty()) co_await client_.ChangeVisibility(queue_.url, std::move(retry));
 }

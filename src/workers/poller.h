@@ -45,7 +45,11 @@ class Poller : public std::enable_shared_from_this<Poller> {
          std::function<std::shared_ptr<FunctionPool>(const std::string&)> pool_of,
          PollerOptions options);
   void Start();
+  // Stops taking batches; the slots finish theirs (a receive in progress ends with its wait).
   void Stop();
+  // True once every coroutine of the poller has ended (after Stop()).
+  bool finished() const { return live_ == 0; }
+  int64_t live() const { return live_; }
   const MappingConfig& mapping() const { return mapping_; }
   MappingStats stats() const;
 
@@ -53,13 +57,35 @@ class Poller : public std::enable_shared_from_this<Poller> {
   boost::asio::awaitable<void> Run();
   boost::asio::awaitable<void> Slot();
   boost::asio::awaitable<std::vector<QueueMessage>> Collect(std::vector<QueueMessage>& carry);
+  // A slot's deletes run in the background, one call at a time: the slot takes its next batch
+  // while the last one's deletes become durable.
+  struct DeleteLane {
+    explicit DeleteLane(boost::asio::io_context& io) : signal(io) {}
+    bool busy = false;
+    boost::asio::steady_timer signal;  // cancelled when a delete ends
+  };
+  boost::asio::awaitable<void> Drain(std::shared_ptr<DeleteLane> lane);
+  boost::asio::awaitable<void> DeleteInBackground(std::shared_ptr<DeleteLane> lane,
+                                                  std::vector<Settlement> entries);
   // The handler's duration in ms, or -1 when the batch did not run successfully.
-  boost::asio::awaitable<double> Process(std::vector<QueueMessage> batch);
+  boost::asio::awaitable<double> Process(std::vector<QueueMessage> batch,
+                                         std::shared_ptr<DeleteLane> lane);
   boost::asio::awaitable<InvokeOutcome> InvokeFunction(std::string event,
                                                        std::chrono::steady_clock::duration wait);
   boost::asio::awaitable<void> Settle(const std::vector<QueueMessage>& batch,
-                                      const std::set<std::string>& failed_ids);
+                                      const std::set<std::string>& failed_ids,
+                                      std::shared_ptr<DeleteLane> lane);
   void SpawnSlots();
+
+  // Counts the poller's running coroutines (RAII, one per coroutine).
+  struct Live {
+    explicit Live(Poller* p) : poller(p) { ++poller->live_; }
+    ~Live() { --poller->live_; }
+    Live(const Live&) = delete;
+    Live& operator=(const Live&) = delete;
+    Poller* poller;
+  };
+  int64_t live_ = 0;
 
   boost::asio::io_context& io_;
   MappingConfig mapping_;

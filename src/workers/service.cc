@@ -2,7 +2,9 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <future>
+#include <mutex>
 
 #include "common/log.h"
 
@@ -22,23 +24,76 @@ void Service::Start() {
   asio::post(io_, [this] { Tick(); });
 }
 
-void Service::Stop() {
-  if (stopped_) return;
-  stopped_ = true;
-  if (!thread_.joinable()) return;
-  std::promise<void> stopped;
-  asio::post(io_, [this, &stopped] {
+void Service::BeginStop() {
+  asio::post(io_, [this] {
     for (auto& [uuid, poller] : pollers_) poller->Stop();
+  });
+}
+
+void Service::Stop() {
+  if (stop_called_.exchange(true)) return;
+  if (!thread_.joinable()) {
+    stopped_ = true;
+    return;
+  }
+  BeginStop();
+  // Every poller's coroutines end (their receives return, their deletes complete), then the
+  // environments are killed and their connections, pipes and exits are seen to the end, so
+  // nothing is left half-done on the thread when it stops.
+  auto drained = std::make_shared<std::promise<void>>();
+  auto finished = drained->get_future();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto check = std::make_shared<std::function<void()>>();
+  std::weak_ptr<std::function<void()>> weak = check;  // no cycle: the timer holds it
+  *check = [this, drained, deadline, weak] {
+    bool done = true;
+    for (auto& [uuid, poller] : pollers_) done = done && poller->finished();
+    for (auto& poller : retiring_) done = done && poller->finished();
+    if (!done && std::chrono::steady_clock::now() < deadline) {
+      tick_timer_->expires_after(std::chrono::milliseconds(20));
+      tick_timer_->async_wait([again = weak.lock()](boost::system::error_code) { (*again)(); });
+      return;
+    }
+    if (!done) {
+      std::string live;
+      for (auto& [uuid, poller] : pollers_) live += std::to_string(poller->live()) + " ";
+      for (auto& poller : retiring_) live += std::to_string(poller->live()) + " ";
+      Log(LogLevel::kWarn, "workers_stop_timeout",
+          {{"coroutines", live},
+           {"detail",
+            "batches still at work after 10 s are abandoned; their messages come "
+            "back when their visibility timeout ends"}});
+    }
+    tick_timer_->cancel();
     for (auto& [name, pool] : pools_) pool->Shutdown();
     pollers_.clear();
+    retiring_.clear();
     pools_.clear();
-    if (tick_timer_) tick_timer_->cancel();
-    stopped.set_value();
+    drained->set_value();
+  };
+  asio::post(io_, [this, check] {
+    tick_timer_->cancel();
+    stopped_ = true;  // Tick() stops re-arming
+    asio::post(io_, [check] { (*check)(); });
   });
-  stopped.get_future().wait();
+  finished.wait();
   work_.reset();
-  io_.stop();  // pollers waiting on receives are abandoned; their messages come back by timeout
+  // What is left (sessions closing, exits being reaped) ends on its own; a watchdog stops the
+  // loop if something still waits after 3 s.
+  std::mutex mu;
+  std::condition_variable cv;
+  bool joined = false;
+  std::thread watchdog([&] {
+    std::unique_lock lock(mu);
+    if (!cv.wait_for(lock, std::chrono::seconds(3), [&] { return joined; })) io_.stop();
+  });
   thread_.join();
+  {
+    std::lock_guard lock(mu);
+    joined = true;
+  }
+  cv.notify_one();
+  watchdog.join();
 }
 
 void Service::Apply(RegistrySnapshot snapshot) {
@@ -93,6 +148,7 @@ void Service::Reconcile(const RegistrySnapshot& snapshot) {
     if (e == enabled.end() ||
         e->second->last_modified_ms != it->second->mapping().last_modified_ms) {
       it->second->Stop();
+      retiring_.push_back(it->second);
       it = pollers_.erase(it);
     } else {
       ++it;
@@ -137,6 +193,7 @@ void Service::Invoke(const std::string& function, std::string payload,
 
 void Service::Tick() {
   if (stopped_) return;
+  std::erase_if(retiring_, [](const auto& p) { return p->finished(); });
   WorkersStatus status;
   status.running = true;
   for (auto& [name, pool] : pools_) {

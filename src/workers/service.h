@@ -8,6 +8,7 @@
 // Threading: Apply, Invoke, Status and Stop may be called from any thread; the work happens on
 // the service's thread.
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -52,7 +53,12 @@ class Service final : public Invoker {
   // Before Start(): the endpoint handlers get as AWS_ENDPOINT_URL_SQS.
   void SetSqsEndpoint(std::string url) { options_.runtime.sqs_endpoint = std::move(url); }
   void Start();  // starts the thread
-  void Stop();   // stops pollers, kills environments, joins the thread; idempotent
+  // Stops the pollers from taking batches (call before the engine's Shutdown(), which ends
+  // their waiting receives). Stop() does it too.
+  void BeginStop();
+  // Waits (up to 10 s) for the pollers to finish their batches, kills the environments, joins
+  // the thread. Idempotent.
+  void Stop();
 
   void Apply(RegistrySnapshot snapshot);
   void Invoke(const std::string& function, std::string payload,
@@ -71,10 +77,13 @@ class Service final : public Invoker {
   std::thread thread_;
   std::map<std::string, std::shared_ptr<FunctionPool>> pools_;
   std::map<std::string, std::shared_ptr<Poller>> pollers_;  // by mapping uuid
+  // Stopped pollers whose last batches are still at work (a mapping changed or went away).
+  std::vector<std::shared_ptr<Poller>> retiring_;
   std::unique_ptr<boost::asio::steady_timer> tick_timer_;
   mutable std::mutex status_mu_;
   WorkersStatus status_;
-  bool stopped_ = false;
+  std::atomic<bool> stopped_{false};      // set on the thread once stopping began
+  std::atomic<bool> stop_called_{false};  // Stop() ran (it is idempotent)
 };
 
 }  // namespace spool::workers
