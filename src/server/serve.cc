@@ -24,6 +24,7 @@
 #include "logs/logs_api.h"
 #include "server/data_dir.h"
 #include "server/in_process_transport.h"
+#include "server/process_setup.h"
 #include "storage/log.h"
 #include "workers/invoker.h"
 #include "workers/registry.h"
@@ -35,12 +36,6 @@ using common::Log;
 using common::LogLevel;
 
 namespace {
-
-std::string SelfPath() {
-  char buf[4096];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string("spool");
-}
 
 // Where the runtime bootstraps are written: the data directory, or a private temporary one.
 std::string RuntimeDir(const ServeConfig& config) {
@@ -55,12 +50,7 @@ std::string RuntimeDir(const ServeConfig& config) {
 
 int RunServe(const ServeConfig& config) {
   // Signals are taken synchronously by this thread; every other thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = TakeStopSignals();
 
   common::SystemClock clock;
   common::ThreadScheduler scheduler(&clock);

@@ -12,6 +12,7 @@
 #include "cli/iam_client.h"
 #include "common/log.h"
 #include "logs/log_store.h"
+#include "server/process_setup.h"
 #include "workers/http_transport.h"
 #include "workers/service.h"
 
@@ -155,12 +156,7 @@ std::optional<workers::RegistrySnapshot> ReadCatalog(workers::HttpTransport& htt
 }  // namespace
 
 int RunWorker(const WorkerConfig& config) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  sigset_t signals = TakeStopSignals();
 
   cli::ClientSettings settings;
   std::string error;
@@ -174,8 +170,10 @@ int RunWorker(const WorkerConfig& config) {
     return 2;
   }
   // Receives and settles in flight: one per batch slot and one more for each, plus the scaler.
-  workers::HttpTransport http(endpoint, settings.credentials, settings.region,
-                              static_cast<int>(config.concurrency * 2 + 4));
+  auto transport =
+      std::make_unique<workers::HttpTransport>(endpoint, settings.credentials, settings.region,
+                                               static_cast<int>(config.concurrency * 2 + 4));
+  workers::HttpTransport& http = *transport;
   logs::LogStoreOptions log_options;
   log_options.dir = config.data_dir;
   auto log_store = logs::LogStore::Open(log_options, &error);
@@ -186,9 +184,7 @@ int RunWorker(const WorkerConfig& config) {
   workers::ServiceOptions options;
   options.runtime.region = settings.region;
   options.runtime.sqs_endpoint = settings.endpoint;
-  char self[4096];
-  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  options.runtime.spool_binary = n > 0 ? std::string(self, static_cast<size_t>(n)) : "spool";
+  options.runtime.spool_binary = SelfPath();
   std::string runtime_dir = config.data_dir.empty()
                                 ? (std::filesystem::temp_directory_path() /
                                    ("spool-worker-runtime-" + std::to_string(getpid())))
@@ -211,7 +207,8 @@ int RunWorker(const WorkerConfig& config) {
                  settings.endpoint.c_str());
     return 1;
   }
-  workers::Service service(options, &http, log_store.get());
+  auto service_owner = std::make_unique<workers::Service>(options, &http, log_store.get());
+  workers::Service& service = *service_owner;
   service.Start();
   service.Apply(*first);
   std::printf("spool worker: %zu function(s), %zu mapping(s) from %s\n", first->functions.size(),
@@ -248,6 +245,10 @@ int RunWorker(const WorkerConfig& config) {
   service.BeginStop();  // no more batches
   http.Abort();         // receives waiting on the server end now
   service.Stop();       // batches in progress finish, environments stop
+  // The transport's threads end before the service's io_context goes: a call still finishing
+  // posts its completion into it.
+  transport.reset();
+  service_owner.reset();
   if (config.data_dir.empty()) std::filesystem::remove_all(runtime_dir);
   return 0;
 }

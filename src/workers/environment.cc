@@ -38,7 +38,6 @@ Environment::Impl::Impl(Environment* s, asio::io_context& context)
     : self(s),
       io(context),
       acceptor(context),
-      wake(context),
       deadline(context),
       memory_check(context),
       init_timer(context) {}
@@ -110,7 +109,7 @@ void Environment::Invoke(std::string payload, std::function<void(InvokeOutcome)>
   inv.payload = std::move(payload);
   inv.done = std::move(done);
   impl_->pending = std::move(inv);
-  impl_->wake.cancel();  // a parked /next delivers it
+  impl_->WakeNext();  // a parked /next delivers it
 }
 
 void Environment::Kill() {
@@ -145,7 +144,7 @@ void Environment::Impl::Deliver() {
     std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     impl.Platform(std::string(when) + " " + impl.current->request_id + " Task timed out after " +
                   Fixed2(seconds) + " seconds");
-    KillGroup(impl.process.pid);
+    impl.Retire();
     impl.Settle(InvokeOutcome::kTimeout,
                 R"({"errorMessage":"Task timed out after )" + Fixed2(seconds) +
                     R"( seconds","errorType":"Sandbox.Timedout"})",
@@ -165,7 +164,7 @@ void Environment::Impl::ArmMemoryCheck() {
     impl.Platform("RequestId: " + impl.current->request_id +
                   " Error: Runtime exited with error: signal: killed (memory size " +
                   std::to_string(s->spec_.function.memory_mb) + " MB exceeded)");
-    KillGroup(impl.process.pid);
+    impl.Retire();
     impl.Settle(
         InvokeOutcome::kCrash,
         R"({"errorMessage":"Runtime exited with error: signal: killed","errorType":"Runtime.OutOfMemory"})",
@@ -203,6 +202,7 @@ void Environment::Impl::OnInitError(std::string body, std::string error_type) {
   double ms = std::chrono::duration<double, std::milli>(Clock::now() - spawned).count();
   Platform("INIT_REPORT Init Duration: " + Fixed2(ms) +
            " ms\tPhase: init\tStatus: error\tError Type: " + error_type);
+  Retire();
   if (pending) {
     // The invocation waiting for this environment fails with the init error.
     current = std::move(pending);
@@ -219,6 +219,9 @@ void Environment::Impl::WatchExit() {
       [s = self->shared_from_this()](boost::system::error_code ec) {
         if (ec) return;
         Impl& impl = *s->impl_;
+        // What the runtime started in its group goes too (the exited leader, not yet reaped,
+        // keeps the group id valid).
+        impl.Retire();
         impl.exited = true;
         ExitInfo info = Reap(impl.process.pid);
         impl.DrainPipes();
@@ -239,7 +242,31 @@ void Environment::Impl::WatchExit() {
                       "error");
         }
         impl.Die();
+        // The pipes may still be held open by something that left the group (setsid); what it
+        // writes now is not the function's.
+        boost::system::error_code ignored;
+        if (impl.out) impl.out->close(ignored);
+        if (impl.err) impl.err->close(ignored);
       });
+}
+
+// Output without a newline is cut into events of this size (a runtime printing one endless
+// line must not grow memory without bound).
+constexpr size_t kMaxLineBytes = 256 * 1024;
+
+void Environment::Impl::Absorb(std::string& partial, const char* data, size_t n) {
+  size_t scanned = partial.size();  // only the new bytes are searched for newlines
+  partial.append(data, n);
+  size_t start = 0;
+  for (size_t nl; (nl = partial.find('\n', scanned)) != std::string::npos;
+       start = nl + 1, scanned = start) {
+    Line(std::string_view(partial).substr(start, nl - start));
+  }
+  while (partial.size() - start >= kMaxLineBytes) {
+    Line(std::string_view(partial).substr(start, kMaxLineBytes));
+    start += kMaxLineBytes;
+  }
+  partial.erase(0, start);
 }
 
 void Environment::Impl::ReadPipe(bool is_err) {
@@ -250,14 +277,7 @@ void Environment::Impl::ReadPipe(bool is_err) {
                                                      boost::system::error_code ec, size_t n) {
     Impl& impl = *s->impl_;
     std::string& partial = is_err ? impl.err_partial : impl.out_partial;
-    if (n > 0) {
-      partial.append(buffer->data(), n);
-      size_t start = 0;
-      for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-        impl.Line(std::string_view(partial).substr(start, nl - start));
-      }
-      partial.erase(0, start);
-    }
+    if (n > 0) impl.Absorb(partial, buffer->data(), n);
     if (ec) {
       if (!partial.empty()) impl.Line(partial);
       partial.clear();
@@ -273,16 +293,14 @@ void Environment::Impl::DrainPipes() {
     if (!stream || !stream->is_open()) continue;
     std::string& partial = is_err ? err_partial : out_partial;
     char buffer[8192];
-    for (;;) {
+    // What is in the pipe now, at most 1 MiB (a runtime that keeps writing cannot hold up the
+    // settling of its invocation; the rest is read as usual).
+    for (size_t total = 0; total < (1 << 20);) {
       ssize_t n = ::read(stream->native_handle(), buffer, sizeof buffer);
       if (n <= 0) break;
-      partial.append(buffer, static_cast<size_t>(n));
+      total += static_cast<size_t>(n);
+      Absorb(partial, buffer, static_cast<size_t>(n));
     }
-    size_t start = 0;
-    for (size_t nl; (nl = partial.find('\n', start)) != std::string::npos; start = nl + 1) {
-      Line(std::string_view(partial).substr(start, nl - start));
-    }
-    partial.erase(0, start);
   }
 }
 
@@ -346,16 +364,21 @@ void Environment::Impl::Settle(InvokeOutcome::Status status, std::string payload
   if (!self->dead_ && self->on_change_) self->on_change_();
 }
 
-void Environment::Impl::Die() {
-  if (self->dead_) return;
+void Environment::Impl::Retire() {
   self->dead_ = true;
   if (!exited && process.pid > 0) KillGroup(process.pid);
+}
+
+void Environment::Impl::Die() {
+  if (died) return;
+  died = true;
+  Retire();
   init_timer.cancel();
   deadline.cancel();
   memory_check.cancel();
   boost::system::error_code ignored;
   acceptor.close(ignored);
-  wake.cancel();
+  WakeNext();
   if (pending) {
     // Never delivered: fails as the start failure it is.
     current = std::move(pending);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "workers/environment.h"
 #include "workers/process.h"
@@ -39,9 +40,9 @@ struct Environment::Impl {
   SpawnedProcess process;
   bool exited = false;
 
-  std::optional<Invocation> pending;  // handed in, not yet delivered to /next
-  std::optional<Invocation> current;  // delivered, not yet settled
-  boost::asio::steady_timer wake;     // wakes a parked /next
+  std::optional<Invocation> pending;               // handed in, not yet delivered to /next
+  std::optional<Invocation> current;               // delivered, not yet settled
+  std::vector<boost::asio::steady_timer*> parked;  // one per parked /next; cancel() wakes it
   boost::asio::steady_timer deadline;
   boost::asio::steady_timer memory_check;
   boost::asio::steady_timer init_timer;
@@ -69,11 +70,20 @@ struct Environment::Impl {
   void WatchExit();
   void ReadPipe(bool is_err);
   void DrainPipes();
+  // Appends pipe output and writes out every complete line (and over-long pieces).
+  void Absorb(std::string& partial, const char* data, size_t n);
   void Line(std::string_view line);
   void Platform(const std::string& line);
   void Settle(InvokeOutcome::Status status, std::string payload, std::string error_type,
               const std::string& status_note);
+  // Marks the environment gone (no new invocation is handed to it) and kills its process
+  // group, before the invocation in progress is settled; Die() finishes the job.
+  void Retire();
   void Die();
+  void WakeNext() {
+    for (auto* t : parked) t->cancel();
+  }
+  bool died = false;
 };
 
 }  // namespace spool::workers

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,6 +87,7 @@ RunResult RunHandler(const std::string& program, const std::string& input,
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in[0], 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   std::vector<std::string> env_strings(extra_env);
   for (char** e = environ; *e != nullptr; ++e) env_strings.emplace_back(*e);
   std::vector<char*> envp;
@@ -146,6 +148,8 @@ RunResult RunHandler(const std::string& program, const std::string& input,
 }  // namespace
 
 int RunExecRuntime() {
+  // A handler that exits without reading its whole event must not kill this runtime.
+  signal(SIGPIPE, SIG_IGN);
   const char* api = std::getenv("AWS_LAMBDA_RUNTIME_API");
   const char* handler = std::getenv("_HANDLER");
   const char* root = std::getenv("LAMBDA_TASK_ROOT");

@@ -193,6 +193,7 @@ void HttpTransport::Serve() {
     SqsReply reply = connection.Send(request, [&](int socket) {
       if (!receive) return;
       std::lock_guard lock(mu_);
+      if (fd >= 0) receiving_.erase(fd);  // a retry on a new connection
       fd = socket;
       receiving_.insert(fd);
       if (aborted_) ::shutdown(fd, SHUT_RDWR);  // Abort() came after the check above

@@ -39,6 +39,7 @@ Poller::Poller(asio::io_context& io, MappingConfig mapping, SqsTransport* transp
                std::function<std::shared_ptr<FunctionPool>(const std::string&)> pool_of,
                PollerOptions options)
     : io_(io),
+      executor_(io.get_executor()),
       mapping_(std::move(mapping)),
       client_(transport, io.get_executor()),
       pool_of_(std::move(pool_of)),
@@ -157,12 +158,22 @@ asio::awaitable<void> Poller::Slot() {
       break;
     }
     auto started = Clock::now();
-    double handler_ms = co_await Process(std::move(batch), lane);
+    BatchRun run = co_await Process(std::move(batch), lane);
     auto spent = Clock::now() - started;
+    if (run.throttled) {
+      // The function is at its concurrency cap: the time waited is not work (the scaler must
+      // not grow on it), and the slot pauses before it takes more messages.
+      throttle_pause_ = std::min<Clock::duration>(
+          std::max<Clock::duration>(throttle_pause_ * 2, std::chrono::milliseconds(100)),
+          std::chrono::seconds(5));
+      co_await Sleep(throttle_pause_);
+      continue;
+    }
+    throttle_pause_ = {};
     busy_ += spent;
-    if (handler_ms >= 0) {
+    if (run.handler_ms >= 0) {
       auto us = std::chrono::duration_cast<std::chrono::microseconds>(spent).count() -
-                static_cast<int64_t>(handler_ms * 1000);
+                static_cast<int64_t>(run.handler_ms * 1000);
       if (overheads_.size() < 1024) {
         overheads_.push_back(std::max<int64_t>(0, us));
       } else {
@@ -216,14 +227,25 @@ asio::awaitable<std::vector<QueueMessage>> Poller::Collect(std::vector<QueueMess
       if (!window_end) break;  // window 0: whatever one receive gave (possibly nothing)
       continue;
     }
+    std::vector<Settlement> release;
     for (auto& m : messages) {
       size_t size = m.body.size() + 1024;
       if (budget + size > kMaxEventBytes && !batch.empty()) {
-        carry.push_back(std::move(m));  // the next batch starts with it
+        if (queue_.fifo) {
+          // Not carried on a FIFO queue: if this batch fails, a later message of a failed
+          // group must not run first. It goes back now (its group stays locked meanwhile).
+          release.push_back({m.receipt_handle, 0});
+        } else {
+          carry.push_back(std::move(m));  // the next batch starts with it
+        }
       } else {
         budget += size;
         batch.push_back(std::move(m));
       }
+    }
+    if (!release.empty()) {
+      co_await client_.ChangeVisibility(queue_.url, std::move(release));
+      break;
     }
     if (!carry.empty()) break;
     if (mapping_.batching_window_seconds == 0) break;
@@ -265,13 +287,17 @@ asio::awaitable<InvokeOutcome> Poller::InvokeFunction(std::string event, Clock::
     out.error_type = "ResourceNotFoundException";
     co_return out;
   }
-  co_return co_await AsyncInvoke(std::move(pool), io_.get_executor(), std::move(event), wait,
+  co_return co_await AsyncInvoke(std::move(pool), executor_, std::move(event), wait,
                                  asio::use_awaitable);
 }
 
-asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch,
-                                        std::shared_ptr<DeleteLane> lane) {
+asio::awaitable<Poller::BatchRun> Poller::Process(std::vector<QueueMessage> batch,
+                                                  std::shared_ptr<DeleteLane> lane) {
+  // The batch's messages stay hidden from the earliest receive among them.
   auto received_at = Clock::now();
+  for (const auto& m : batch) {
+    if (m.received_at != Clock::time_point{}) received_at = std::min(received_at, m.received_at);
+  }
   // Filters: what matches none is deleted without reaching the function.
   if (filters_ && !filters_->empty()) {
     std::vector<Settlement> drop;
@@ -288,7 +314,7 @@ asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch,
       co_await client_.Delete(queue_.url, std::move(drop));
     }
     batch = std::move(kept);
-    if (batch.empty()) co_return -1;
+    if (batch.empty()) co_return BatchRun{};
   }
   std::vector<std::string> records;
   std::set<std::string> ids;
@@ -338,7 +364,10 @@ asio::awaitable<double> Poller::Process(std::vector<QueueMessage> batch,
     }
   }
   co_await Settle(batch, failed, std::move(lane));
-  co_return outcome.status == InvokeOutcome::kSuccess ? outcome.duration_ms : -1;
+  BatchRun run;
+  run.throttled = outcome.status == InvokeOutcome::kThrottled;
+  if (outcome.status == InvokeOutcome::kSuccess) run.handler_ms = outcome.duration_ms;
+  co_return run;
 }
 
 asio::awaitable<void> Poller::Drain(std::shared_ptr<DeleteLane> lane) {

@@ -67,9 +67,12 @@ class Poller : public std::enable_shared_from_this<Poller> {
   boost::asio::awaitable<void> Drain(std::shared_ptr<DeleteLane> lane);
   boost::asio::awaitable<void> DeleteInBackground(std::shared_ptr<DeleteLane> lane,
                                                   std::vector<Settlement> entries);
-  // The handler's duration in ms, or -1 when the batch did not run successfully.
-  boost::asio::awaitable<double> Process(std::vector<QueueMessage> batch,
-                                         std::shared_ptr<DeleteLane> lane);
+  struct BatchRun {
+    double handler_ms = -1;  // the handler's own time, when it succeeded
+    bool throttled = false;  // no environment could be had
+  };
+  boost::asio::awaitable<BatchRun> Process(std::vector<QueueMessage> batch,
+                                           std::shared_ptr<DeleteLane> lane);
   boost::asio::awaitable<InvokeOutcome> InvokeFunction(std::string event,
                                                        std::chrono::steady_clock::duration wait);
   boost::asio::awaitable<void> Settle(const std::vector<QueueMessage>& batch,
@@ -88,6 +91,7 @@ class Poller : public std::enable_shared_from_this<Poller> {
   int64_t live_ = 0;
 
   boost::asio::io_context& io_;
+  boost::asio::any_io_executor executor_;
   MappingConfig mapping_;
   QueueClient client_;
   std::function<std::shared_ptr<FunctionPool>(const std::string&)> pool_of_;
@@ -98,6 +102,7 @@ class Poller : public std::enable_shared_from_this<Poller> {
   bool running_ = false;
   int64_t active_slots_ = 0;
   std::chrono::steady_clock::duration busy_{};  // slot time spent on batches since the last tick
+  std::chrono::steady_clock::duration throttle_pause_{};
   MappingStats stats_;
   std::vector<int64_t> overheads_;  // ring of the last 1024, microseconds
   size_t overhead_next_ = 0;

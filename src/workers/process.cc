@@ -55,6 +55,9 @@ std::optional<SpawnedProcess> Spawn(const SpawnSpec& spec, std::string* error) {
   posix_spawn_file_actions_adddup2(&actions, out.write, 1);
   posix_spawn_file_actions_adddup2(&actions, err.write, 2);
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+  // Nothing but 0-2: sockets (the API listener, other environments' Runtime API, clients'
+  // connections) are not all close-on-exec, and a runtime must not hold any of them.
+  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setpgroup(&attr, 0);

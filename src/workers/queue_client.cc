@@ -1,5 +1,8 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <memory>
@@ -150,10 +153,12 @@ asio::awaitable<CallResult<std::vector<QueueMessage>>> QueueClient::Receive(std:
   if (!o) co_return Failed<std::vector<QueueMessage>>({"InternalError", "unreadable reply"});
   auto* list = o->if_contains("Messages");
   if (list == nullptr || !list->is_array()) co_return Ok(std::move(out));
+  auto now = std::chrono::steady_clock::now();
   for (auto& item : list->as_array()) {
     if (!item.is_object()) continue;
     auto& m = item.as_object();
     QueueMessage message;
+    message.received_at = now;
     message.message_id = StringOf(m, "MessageId");
     message.receipt_handle = StringOf(m, "ReceiptHandle");
     message.body = StringOf(m, "Body");
@@ -178,21 +183,40 @@ asio::awaitable<CallResult<std::vector<QueueMessage>>> QueueClient::Receive(std:
 
 namespace {
 
-// Entries of a batch call in chunks of 10; counts the entries the queue refused.
+// Entries of a batch call in chunks of 10; counts the entries the queue refused. A chunk that
+// fails as a whole (transport, throttling, 5xx) is tried up to three times; then its entries
+// count as refused and the next chunk still goes (they come back by their visibility timeout).
 asio::awaitable<CallResult<int64_t>> InChunks(QueueClient* client, std::string action,
                                               std::string url, std::vector<Settlement> entries,
                                               bool visibility) {
   int64_t failed = 0;
   for (size_t start = 0; start < entries.size(); start += 10) {
+    size_t end = std::min(entries.size(), start + 10);
     json::array batch;
-    for (size_t i = start; i < entries.size() && i < start + 10; ++i) {
+    for (size_t i = start; i < end; ++i) {
       json::object entry{{"Id", std::to_string(i)}, {"ReceiptHandle", entries[i].receipt_handle}};
       if (visibility) entry["VisibilityTimeout"] = entries[i].visibility_timeout;
       batch.push_back(std::move(entry));
     }
-    json::object request{{"QueueUrl", url}, {"Entries", std::move(batch)}};
-    SqsReply reply = co_await client->Call(action, json::serialize(request));
-    if (reply.status != 200) co_return Failed<int64_t>(ErrorOf(reply));
+    std::string body = json::serialize(json::object{{"QueueUrl", url}, {"Entries", batch}});
+    SqsReply reply;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      if (attempt > 0) {
+        asio::steady_timer pause(co_await asio::this_coro::executor,
+                                 std::chrono::milliseconds(100 << attempt));
+        boost::system::error_code ec;
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+      reply = co_await client->Call(action, body);
+      bool transient =
+          reply.status == 0 || reply.status >= 500 ||
+          (reply.status != 200 && ErrorOf(reply).code.find("Throttl") != std::string::npos);
+      if (!transient) break;
+    }
+    if (reply.status != 200) {
+      failed += static_cast<int64_t>(end - start);
+      continue;
+    }
     boost::system::error_code ec;
     json::value v = json::parse(reply.body, ec);
     if (!ec && v.is_object()) {

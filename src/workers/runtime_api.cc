@@ -10,6 +10,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/encoding.h"
 #include "workers/environment_impl.h"
 
 namespace spool::workers {
@@ -65,10 +66,15 @@ std::string SafeDecode(std::string_view text) {
 
 asio::awaitable<Response> Next(std::shared_ptr<Environment> env, Environment::Impl& impl) {
   impl.OnFirstNext();
+  // Parked until an invocation is handed in. Each /next waits on its own timer, so a runtime
+  // that (wrongly) parks two never makes them wake each other in a loop.
+  asio::steady_timer parked(impl.io, asio::steady_timer::time_point::max());
   while (!impl.pending && !env->dead()) {
-    impl.wake.expires_at(asio::steady_timer::time_point::max());
+    parked.expires_at(asio::steady_timer::time_point::max());
+    impl.parked.push_back(&parked);
     boost::system::error_code ec;
-    co_await impl.wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await parked.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::erase(impl.parked, &parked);
   }
   if (env->dead() || !impl.pending) {
     co_return ApiError(500, "Runtime.ExitError", "the environment is shutting down");
@@ -105,13 +111,35 @@ asio::awaitable<Response> Route(std::shared_ptr<Environment> env, Environment::I
       std::string_view what = tail.substr(slash + 1);
       if (what == "response" || what == "error") {
         if (request.body().size() > kMaxResponseBytes) {
+          // The invocation fails now (the Node client ignores this status and asks for the
+          // next event; without this the batch would wait for its timeout).
+          impl.OnError(
+              id,
+              R"({"errorType":"Function.ResponseSizeTooLarge","errorMessage":"Response payload size exceeded maximum allowed payload size (6291556 bytes)."})",
+              "Function.ResponseSizeTooLarge");
           co_return ApiError(413, "RequestEntityTooLarge",
                              "the response is larger than 6291556 bytes");
         }
         auto mode = request["Lambda-Runtime-Function-Response-Mode"];
         if (what == "response" && !mode.empty() && mode != "streaming") {
+          impl.OnError(
+              id,
+              R"({"errorType":"Runtime.InvalidResponseModeHeader","errorMessage":"Lambda-Runtime-Function-Response-Mode must be streaming"})",
+              "Runtime.InvalidResponseModeHeader");
           co_return ApiError(400, "InvalidFunctionResponseMode",
                              "Lambda-Runtime-Function-Response-Mode must be streaming");
+        }
+        // A stream that failed part way says so in its trailers (workers.md 3.7).
+        bool stream_failed = what == "response" && mode == "streaming" &&
+                             !request["Lambda-Runtime-Function-Error-Type"].empty();
+        if (stream_failed) {
+          auto body = common::Base64Decode(request["Lambda-Runtime-Function-Error-Body"]);
+          auto result = impl.OnError(id, body.value_or(R"({"errorType":"Runtime.StreamError"})"),
+                                     std::string(request["Lambda-Runtime-Function-Error-Type"]));
+          if (result == Environment::Impl::PostResult::kUnknownId) {
+            co_return ApiError(400, "InvalidRequestID", "Invalid request ID");
+          }
+          co_return Json(202, R"({"status":"OK"})");
         }
         auto result =
             what == "response"
@@ -134,7 +162,7 @@ asio::awaitable<void> Session(std::shared_ptr<Environment> env, Environment::Imp
   beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
-    parser.body_limit(kMaxResponseBytes + 1024);
+    parser.body_limit(64 * 1024 * 1024);  // larger than 6 MB is refused by Route (413)
     boost::system::error_code ec;
     co_await http::async_read(stream, buffer, parser,
                               asio::redirect_error(asio::use_awaitable, ec));

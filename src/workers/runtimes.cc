@@ -70,7 +70,6 @@ std::map<std::string, std::string> RuntimeEnvironment(const FunctionConfig& func
   auto set = [&](const std::string& k, const std::string& v) { env[k] = v; };
   const char* path = std::getenv("PATH");
   set("PATH", path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
-  if (const char* home = std::getenv("HOME")) set("HOME", home);
   set("LANG", "C.UTF-8");
   set("TZ", "UTC");
   set("_HANDLER", function.handler);

@@ -9,6 +9,7 @@
 // Threading: Call() may be called from any thread; `done` runs once, on any thread (the
 // QueueClient posts it back to its executor).
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -45,6 +46,9 @@ struct QueueMessage {
   boost::json::value attributes;          // object of system attributes (string values)
   boost::json::value message_attributes;  // object name -> {DataType, StringValue, ...}
   int64_t receive_count = 0;              // ApproximateReceiveCount
+  // When the receive that returned it was answered (its visibility timeout runs from about
+  // then).
+  std::chrono::steady_clock::time_point received_at{};
 };
 
 struct CallError {

@@ -100,3 +100,48 @@ def test_retry_backoff_hides_failed_messages_longer(sqs, workers):
     # Hidden for at least 10 s (half of the 20 s cap): still in flight, received once.
     assert queue_counts(sqs, url) == (0, 1)
     assert len(workers.events(fn, "START RequestId")) == 1
+
+
+def test_a_batch_waiting_behind_a_timeout_runs_on_a_fresh_environment(sqs, workers, tmp_path):
+    # One environment at most: the second batch waits while the first hangs. When the first
+    # times out its environment is killed, and the waiting batch must run on a new one (not be
+    # failed along with the dying one).
+    code = tmp_path / "hang-then-ok"
+    code.mkdir()
+    (code / "index.js").write_text(
+        "exports.handler = async (event) => {\n"
+        "  for (const r of event.Records) {\n"
+        "    if (r.body === 'hang') await new Promise(() => setInterval(() => {}, 1000));\n"
+        "    console.log('handled', r.body, r.attributes.ApproximateReceiveCount);\n"
+        "  }\n};\n")
+    url, _ = make_queue(sqs, "waiting", visibility=30)
+    fn = workers.function("nodejs", "index.handler", str(code), timeout=2)
+    workers.spool("functions", "update", fn, "--concurrency", "1")
+    workers.mapping(support.name_of(url), fn, "--batch-size", "1")
+    sqs.send_message(QueueUrl=url, MessageBody="hang")
+    wait_for("the hanging invocation", lambda: workers.events(fn, "START RequestId"))
+    sqs.send_message(QueueUrl=url, MessageBody="ok")
+    line = wait_for("the waiting batch handled", lambda: workers.events(fn, "handled ok"),
+                    timeout=20)
+    assert line[0].endswith("handled ok 1"), line  # its first and only delivery
+    assert workers.events(fn, "Task timed out after 2.00 seconds")
+    wait_for("only the hung message left in flight", lambda: queue_counts(sqs, url) == (0, 1))
+
+
+def test_runtimes_inherit_no_sockets_of_the_server(sqs, workers, tmp_path):
+    code = tmp_path / "fds"
+    code.mkdir()
+    (code / "app.py").write_text(
+        "import os\n"
+        "def handler(event, context):\n"
+        "    links = [os.readlink('/proc/self/fd/' + f) for f in os.listdir('/proc/self/fd')\n"
+        "             if os.path.exists('/proc/self/fd/' + f)]\n"
+        "    sockets = [l for l in links if l.startswith('socket:')]\n"
+        "    print('sockets', len(sockets))\n")
+    url, _ = make_queue(sqs, "fds", visibility=30)
+    fn = workers.function("python", "app.handler", str(code))
+    workers.mapping(support.name_of(url), fn)
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+    line = wait_for("the count", lambda: workers.events(fn, "sockets "))
+    # Its own Runtime API connection only: not the API listener, nor other environments'.
+    assert line[0].endswith("sockets 1"), line
