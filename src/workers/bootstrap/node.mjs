@@ -6,7 +6,7 @@
 // exit codes. Node built-ins only. README.md beside this file lists the rules and differences.
 
 import fs from 'node:fs';
-import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import util from 'node:util';
 import { createRequire } from 'node:module';
@@ -15,6 +15,8 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 
 const API_BASE = '/2018-06-01/runtime';
+const NEXT_PATH = `${API_BASE}/invocation/next`;
+const JSON_CONTENT = Object.freeze({ 'Content-Type': 'application/json' });
 const EXIT_UNCAUGHT_EXCEPTION = 129;  // also after an init error
 const EXIT_UNHANDLED_REJECTION = 128;
 const EXIT_RUNTIME_API_FAILURE = 1;
@@ -193,7 +195,31 @@ function logError(label, value) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The Runtime API client: one keep-alive connection, no client-side timeouts.
+// The Runtime API client: HTTP/1.1 over one persistent TCP connection, no client-side timeouts.
+//
+// Node's `http` module cost more CPU per invocation than all the rest of this runtime (agent
+// bookkeeping, streams, headers handled one by one, two writes per post), so the runtime speaks
+// the part of HTTP/1.1 the Runtime API needs over a `net` socket itself: one request at a time,
+// each written with one write; a response is a status line, headers and a Content-Length body
+// (a body without Content-Length runs to the end of the connection). Incoming bytes land in one
+// reused buffer (`onread`), not in stream chunks. Streamed responses (rare) still go through
+// `http`, on a connection of their own.
+
+const READ_BUFFER_BYTES = 64 * 1024;
+const MAX_HEAD_BYTES = 64 * 1024;
+
+// The connection ended before the whole response came (messages as `http`'s).
+function connectionClosedError(message) {
+  const err = new Error(message);
+  err.code = 'ECONNRESET';
+  return err;
+}
+
+function protocolError(message) {
+  const err = new Error(`Runtime API protocol error: ${message}`);
+  err.code = 'EPROTO';
+  return err;
+}
 
 class RuntimeApi {
   constructor(hostPort) {
@@ -201,32 +227,201 @@ class RuntimeApi {
     if (!match) throw new Error(`AWS_LAMBDA_RUNTIME_API is not host:port: '${hostPort}'`);
     this.host = match[1];
     this.port = Number(match[2]);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.hostHeader = `Host: ${hostPort}\r\n`;
+    this.socket = null;     // the connection, once opened; null after it closed
+    this.reused = false;    // the connection has carried a whole exchange
+    this.active = null;     // the request on the wire: {message, resolve, reject, reused, retried}
+    this.queue = [];        // requests waiting for it (the runtime makes one at a time anyway)
+    this.response = null;   // the response being read, once its head is in
+    this.headPart = null;   // the bytes of an incomplete response head
+    this.readBuffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    this.streamAgent = null;
   }
 
-  // Resolves to {status, headers, body} once the whole response has arrived. A request that
-  // fails on a reused keep-alive connection (the server closed it while idle) is sent again.
-  request(method, urlPath, body, headers = {}) {
+  // Resolves to {status, headers (lower-case names), body} once the whole response has arrived.
+  // A request that fails on a reused connection (the server closed it while idle) is sent once
+  // more on a new one.
+  request(method, urlPath, body, headers) {
+    let message = `${method} ${urlPath} HTTP/1.1\r\n${this.hostHeader}`;
+    if (headers !== undefined) {
+      for (const name in headers) message += `${name}: ${headers[name]}\r\n`;
+    }
+    message += body === undefined ? '\r\n'
+      : `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     return new Promise((resolve, reject) => {
-      const send = (retry) => {
-        const options = { host: this.host, port: this.port, method, path: urlPath, agent: this.agent,
-          headers: { ...headers } };
-        if (body !== undefined) options.headers['Content-Length'] = Buffer.byteLength(body);
-        const req = http.request(options, (res) => {
-          const chunks = [];
-          res.on('data', (chunk) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        });
-        req.on('error', (err) => {
-          if (retry && req.reusedSocket && ['ECONNRESET', 'EPIPE'].includes(err.code)) send(false);
-          else reject(err);
-        });
-        req.end(body);
-      };
-      send(true);
+      const request = { message, resolve, reject, reused: false, retried: false };
+      if (this.active === null) this.send(request);
+      else this.queue.push(request);
     });
+  }
+
+  send(request) {
+    this.active = request;
+    let socket = this.socket;
+    if (socket === null) socket = this.connect();
+    else socket.ref();  // a request in flight keeps the process alive; an idle connection not
+    request.reused = this.reused;
+    socket.write(request.message, 'utf8');
+  }
+
+  sendQueued() {
+    if (this.active === null && this.queue.length > 0) this.send(this.queue.shift());
+  }
+
+  connect() {
+    const socket = net.connect({
+      host: this.host,
+      port: this.port,
+      noDelay: true,
+      onread: {
+        buffer: this.readBuffer,
+        callback: (length, buffer) => { this.onRead(socket, buffer, length); },
+      },
+    });
+    socket.on('end', () => this.onEnd(socket));
+    socket.on('error', (err) => this.onClose(socket, err));
+    socket.on('close', () => this.onClose(socket, null));
+    this.socket = socket;
+    this.reused = false;
+    this.response = null;
+    this.headPart = null;
+    return socket;
+  }
+
+  // Drops the connection (the next request opens a new one).
+  disconnect() {
+    const socket = this.socket;
+    this.socket = null;
+    this.response = null;
+    this.headPart = null;
+    if (socket !== null) socket.destroy();
+  }
+
+  onRead(socket, buffer, length) {
+    if (socket !== this.socket) return;
+    let data = buffer.subarray(0, length);  // the buffer is reused: what is past `length` is stale
+    let offset = 0;
+    try {
+      while (offset < data.length) {
+        if (this.active === null) {
+          // Bytes nobody asked for: the stream cannot be trusted any more.
+          this.disconnect();
+          break;
+        }
+        if (this.response !== null) {
+          offset = this.readBody(data, offset);
+          continue;
+        }
+        if (this.headPart !== null) {
+          data = Buffer.concat([this.headPart, data.subarray(offset)]);
+          offset = 0;
+          this.headPart = null;
+        }
+        const stop = data.indexOf('\r\n\r\n', offset, 'latin1');
+        if (stop < 0) {
+          if (data.length - offset > MAX_HEAD_BYTES) throw protocolError('response head too large');
+          this.headPart = Buffer.from(data.subarray(offset));  // a copy, for the next read
+          break;
+        }
+        this.readHead(data.toString('latin1', offset, stop));
+        offset = stop + 4;
+      }
+    } catch (err) {
+      const request = this.active;
+      this.active = null;
+      this.disconnect();
+      if (request !== null) request.reject(err);
+    }
+    this.sendQueued();
+  }
+
+  readHead(head) {
+    const lines = head.split('\r\n');
+    const status = /^HTTP\/1\.[01] (\d{3})(?: |$)/.exec(lines[0]);
+    if (status === null) throw protocolError(`bad status line '${lines[0].slice(0, 100)}'`);
+    const code = Number(status[1]);
+    if (code < 200) return;  // an interim response: the final one follows
+    const headers = {};
+    for (let i = 1; i < lines.length; ++i) {
+      const line = lines[i];
+      const colon = line.indexOf(':');
+      if (colon <= 0) throw protocolError(`bad header line '${line.slice(0, 100)}'`);
+      const name = line.slice(0, colon).trim().toLowerCase();
+      const value = line.slice(colon + 1).trim();
+      const previous = headers[name];
+      headers[name] = typeof previous === 'string' ? `${previous}, ${value}` : value;
+    }
+    if (headers['transfer-encoding'] !== undefined) {
+      throw protocolError(`unsupported Transfer-Encoding '${headers['transfer-encoding']}'`);
+    }
+    let bodyLength = -1;  // to the end of the connection
+    const lengthText = headers['content-length'];
+    if (lengthText !== undefined) {
+      if (!/^\d{1,15}$/.test(lengthText)) throw protocolError(`bad Content-Length '${lengthText}'`);
+      bodyLength = Number(lengthText);
+    }
+    if (code === 204 || code === 304) bodyLength = 0;
+    this.response = { status: code, headers, bodyLength, received: 0, parts: null };
+    if (bodyLength === 0) this.finish('');
+  }
+
+  // Takes body bytes from data, starting at offset; returns the offset after them.
+  readBody(data, offset) {
+    const response = this.response;
+    if (response.bodyLength < 0) {
+      (response.parts ??= []).push(Buffer.from(data.subarray(offset)));
+      return data.length;
+    }
+    const wanted = response.bodyLength - response.received;
+    const available = data.length - offset;
+    if (response.parts === null && available >= wanted) {
+      this.finish(data.toString('utf8', offset, offset + wanted));  // the whole body in one read
+      return offset + wanted;
+    }
+    response.parts ??= Buffer.allocUnsafe(response.bodyLength);
+    const taken = Math.min(wanted, available);
+    data.copy(response.parts, response.received, offset, offset + taken);
+    response.received += taken;
+    if (response.received === response.bodyLength) this.finish(response.parts.toString('utf8'));
+    return offset + taken;
+  }
+
+  finish(body) {
+    const { status, headers, bodyLength } = this.response;
+    const request = this.active;
+    this.response = null;
+    this.active = null;
+    this.reused = true;
+    if (bodyLength < 0 || /(?:^|,)\s*close\s*(?:,|$)/i.test(headers.connection ?? '')) {
+      this.disconnect();
+    } else {
+      this.socket.unref();
+    }
+    request.resolve({ status, headers, body });
+  }
+
+  // The server ended the connection: a body that runs to the end is complete.
+  onEnd(socket) {
+    if (socket !== this.socket || this.response === null || this.response.bodyLength >= 0) return;
+    const parts = this.response.parts;
+    this.finish(parts === null ? '' : Buffer.concat(parts).toString('utf8'));
+    this.sendQueued();
+  }
+
+  onClose(socket, err) {
+    if (socket !== this.socket) return;
+    const answered = this.response !== null;  // the response's head had come (as `http`)
+    this.disconnect();
+    const request = this.active;
+    if (request === null) return;
+    this.active = null;
+    if (request.reused && !request.retried && !answered) {
+      request.retried = true;
+      this.send(request);
+      return;
+    }
+    request.reject(err ?? connectionClosedError(answered ? 'aborted' : 'socket hang up'));
+    this.sendQueued();
   }
 
   // The next event: {headers (lower-case names), body}. Connection failures and responses
@@ -237,7 +432,7 @@ class RuntimeApi {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
       let res;
       try {
-        res = await this.request('GET', `${API_BASE}/invocation/next`);
+        res = await this.request('GET', NEXT_PATH);
       } catch (err) {
         lastError = err;
         continue;
@@ -253,7 +448,7 @@ class RuntimeApi {
 
   postResponse(id, body) {
     return this.request('POST', `${API_BASE}/invocation/${encodeURIComponent(id)}/response`,
-      body, { 'Content-Type': 'application/json' });
+      body, JSON_CONTENT);
   }
 
   postError(id, response) {
@@ -271,13 +466,16 @@ class RuntimeApi {
     return this.request('POST', urlPath, JSON.stringify(response), headers);
   }
 
-  // A streamed response (workers.md 3.7): the request is the handler's responseStream;
-  // `finished` resolves when the server has answered it.
+  // A streamed response (workers.md 3.7), through `http` on a keep-alive connection of its own:
+  // the request is the handler's responseStream; `finished` resolves when the server has
+  // answered it.
   openResponseStream(id) {
+    const http = require('node:http');
+    this.streamAgent ??= new http.Agent({ keepAlive: true, maxSockets: 1 });
     let request;
     const finished = new Promise((resolve, reject) => {
       request = http.request({
-        host: this.host, port: this.port, method: 'POST', agent: this.agent,
+        host: this.host, port: this.port, method: 'POST', agent: this.streamAgent,
         path: `${API_BASE}/invocation/${encodeURIComponent(id)}/response`,
         headers: {
           'Content-Type': 'application/octet-stream',
