@@ -198,7 +198,7 @@ function logError(label, value) {
 // The Runtime API client: HTTP/1.1 over one persistent TCP connection, no client-side timeouts.
 //
 // Node's `http` module cost more CPU per invocation than all the rest of this runtime (agent
-// bookkeeping, streams, headers handled one by one, two writes per post), so the runtime speaks
+// bookkeeping, readable and writable streams, headers set and checked one by one), so it speaks
 // the part of HTTP/1.1 the Runtime API needs over a `net` socket itself: one request at a time,
 // each written with one write; a response is a status line, headers and a Content-Length body
 // (a body without Content-Length runs to the end of the connection). Incoming bytes land in one
