@@ -50,6 +50,21 @@ struct Registry::State {
     return std::nullopt;
   }
 
+  // One change: `edit` works on a copy of the contents under the lock and returns an error to
+  // refuse; otherwise the copy is stored (Commit) and, once the lock is released, listeners
+  // are told.
+  template <class Edit>
+  std::optional<RegistryError> Change(Edit edit) {
+    {
+      std::lock_guard lock(mu);
+      RegistryContents next = contents;
+      if (auto e = edit(next)) return e;
+      if (auto e = Commit(std::move(next))) return e;
+    }
+    Notify();
+    return std::nullopt;
+  }
+
   void Notify() {
     std::vector<std::function<void()>> copy;
     {
@@ -81,40 +96,31 @@ std::unique_ptr<Registry> Registry::Open(const std::string& dir, std::string* er
   return registry;
 }
 
-RegistryResult<FunctionConfig> Registry::CreateFunction(FunctionConfig function) {
+RegistryResult<FunctionConfig> Registry::StoreFunction(FunctionConfig function, bool create) {
   if (std::string problem = ValidateFunction(function); !problem.empty()) {
     return Err(RegistryError::kInvalid, problem);
   }
-  {
-    std::lock_guard lock(state_->mu);
-    if (state_->contents.functions.contains(function.name)) {
+  auto refused = state_->Change([&](RegistryContents& next) -> std::optional<RegistryError> {
+    bool exists = next.functions.contains(function.name);
+    if (create && exists) {
       return Err(RegistryError::kConflict, "Function already exist: " + function.name);
     }
+    if (!create && !exists) return NoFunction(function.name);
     function.last_modified_ms = NowMs();
     function.revision_id = common::NewUuid();
-    RegistryContents next = state_->contents;
     next.functions[function.name] = function;
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
+    return std::nullopt;
+  });
+  if (refused) return *refused;
   return function;
 }
 
+RegistryResult<FunctionConfig> Registry::CreateFunction(FunctionConfig function) {
+  return StoreFunction(std::move(function), true);
+}
+
 RegistryResult<FunctionConfig> Registry::UpdateFunction(FunctionConfig function) {
-  if (std::string problem = ValidateFunction(function); !problem.empty()) {
-    return Err(RegistryError::kInvalid, problem);
-  }
-  {
-    std::lock_guard lock(state_->mu);
-    if (!state_->contents.functions.contains(function.name)) return NoFunction(function.name);
-    function.last_modified_ms = NowMs();
-    function.revision_id = common::NewUuid();
-    RegistryContents next = state_->contents;
-    next.functions[function.name] = function;
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
-  return function;
+  return StoreFunction(std::move(function), false);
 }
 
 RegistryResult<FunctionConfig> Registry::GetFunction(const std::string& name) const {
@@ -125,15 +131,13 @@ RegistryResult<FunctionConfig> Registry::GetFunction(const std::string& name) co
 }
 
 RegistryResult<bool> Registry::DeleteFunction(const std::string& name) {
-  {
-    std::lock_guard lock(state_->mu);
-    if (!state_->contents.functions.contains(name)) return NoFunction(name);
-    RegistryContents next = state_->contents;
+  auto refused = state_->Change([&](RegistryContents& next) -> std::optional<RegistryError> {
+    if (!next.functions.contains(name)) return NoFunction(name);
     next.functions.erase(name);
     std::erase_if(next.mappings, [&](const auto& m) { return m.second.function_name == name; });
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
+    return std::nullopt;
+  });
+  if (refused) return *refused;
   return true;
 }
 
@@ -156,42 +160,32 @@ std::optional<RegistryError> Duplicate(const RegistryContents& c, const MappingC
 
 }  // namespace
 
-RegistryResult<MappingConfig> Registry::CreateMapping(MappingConfig mapping) {
+RegistryResult<MappingConfig> Registry::StoreMapping(MappingConfig mapping, bool create) {
   if (std::string problem = ValidateMapping(mapping); !problem.empty()) {
     return Err(RegistryError::kInvalid, problem);
   }
-  {
-    std::lock_guard lock(state_->mu);
-    const RegistryContents& c = state_->contents;
-    if (!c.functions.contains(mapping.function_name)) return NoFunction(mapping.function_name);
-    mapping.uuid = common::NewUuid();
-    if (auto e = Duplicate(c, mapping)) return *e;
+  auto refused = state_->Change([&](RegistryContents& next) -> std::optional<RegistryError> {
+    if (create) {
+      mapping.uuid = common::NewUuid();
+    } else if (!next.mappings.contains(mapping.uuid)) {
+      return NoMapping(mapping.uuid);
+    }
+    if (!next.functions.contains(mapping.function_name)) return NoFunction(mapping.function_name);
+    if (auto e = Duplicate(next, mapping)) return e;
     mapping.last_modified_ms = NowMs();
-    RegistryContents next = c;
     next.mappings[mapping.uuid] = mapping;
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
+    return std::nullopt;
+  });
+  if (refused) return *refused;
   return mapping;
 }
 
+RegistryResult<MappingConfig> Registry::CreateMapping(MappingConfig mapping) {
+  return StoreMapping(std::move(mapping), true);
+}
+
 RegistryResult<MappingConfig> Registry::UpdateMapping(MappingConfig mapping) {
-  if (std::string problem = ValidateMapping(mapping); !problem.empty()) {
-    return Err(RegistryError::kInvalid, problem);
-  }
-  {
-    std::lock_guard lock(state_->mu);
-    const RegistryContents& c = state_->contents;
-    if (!c.mappings.contains(mapping.uuid)) return NoMapping(mapping.uuid);
-    if (!c.functions.contains(mapping.function_name)) return NoFunction(mapping.function_name);
-    if (auto e = Duplicate(c, mapping)) return *e;
-    mapping.last_modified_ms = NowMs();
-    RegistryContents next = c;
-    next.mappings[mapping.uuid] = mapping;
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
-  return mapping;
+  return StoreMapping(std::move(mapping), false);
 }
 
 RegistryResult<MappingConfig> Registry::GetMapping(const std::string& uuid) const {
@@ -203,16 +197,14 @@ RegistryResult<MappingConfig> Registry::GetMapping(const std::string& uuid) cons
 
 RegistryResult<MappingConfig> Registry::DeleteMapping(const std::string& uuid) {
   MappingConfig deleted;
-  {
-    std::lock_guard lock(state_->mu);
-    auto it = state_->contents.mappings.find(uuid);
-    if (it == state_->contents.mappings.end()) return NoMapping(uuid);
+  auto refused = state_->Change([&](RegistryContents& next) -> std::optional<RegistryError> {
+    auto it = next.mappings.find(uuid);
+    if (it == next.mappings.end()) return NoMapping(uuid);
     deleted = it->second;
-    RegistryContents next = state_->contents;
-    next.mappings.erase(uuid);
-    if (auto e = state_->Commit(std::move(next))) return *e;
-  }
-  state_->Notify();
+    next.mappings.erase(it);
+    return std::nullopt;
+  });
+  if (refused) return *refused;
   return deleted;
 }
 

@@ -93,6 +93,10 @@ class Registry {
 
  private:
   Registry() = default;
+  // Create (`create`) or replace a function or mapping: validation, the checks against the
+  // other entries, the stored change.
+  RegistryResult<FunctionConfig> StoreFunction(FunctionConfig function, bool create);
+  RegistryResult<MappingConfig> StoreMapping(MappingConfig mapping, bool create);
   struct State;
   std::unique_ptr<State> state_;
 };

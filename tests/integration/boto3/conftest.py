@@ -15,18 +15,10 @@ _server = None
 @pytest.fixture(scope="session")
 def server():
     global _server
-    try:
-        srv = support.start_server()
-    except RuntimeError as e:
-        pytest.exit(str(e), returncode=2)
-    _server = srv
-    yield srv
+    for srv in support.session_server():
+        _server = srv
+        yield srv
     _server = None
-    alive_at_end = srv.alive()
-    code = srv.stop()
-    assert alive_at_end, "spool serve died during the suite; its log:\n" + srv.log_text()
-    assert code == 0, "spool serve did not exit 0 after SIGTERM (got %r); its log:\n%s" % (
-        code, srv.log_text())
 
 
 @pytest.fixture(scope="session")

@@ -144,6 +144,23 @@ def start_server(extra_args=()):
     return SpoolServer(spool_binary(), tempfile.mkdtemp(prefix="spool-it-"), extra_args)
 
 
+def session_server(extra_args=()):
+    """A pytest session fixture's body: yields a started server and, after the session, checks
+    that it was still alive and exited 0 on SIGTERM."""
+    import pytest
+
+    try:
+        srv = start_server(extra_args)
+    except RuntimeError as e:
+        pytest.exit(str(e), returncode=2)
+    yield srv
+    alive_at_end = srv.alive()
+    code = srv.stop()
+    assert alive_at_end, "spool serve died during the suite; its log:\n" + srv.log_text()
+    assert code == 0, "spool serve did not exit 0 after SIGTERM (got %r); its log:\n%s" % (
+        code, srv.log_text())
+
+
 def make_client(endpoint, read_timeout=40):
     """A boto3 SQS client (Query protocol) with no client-side validation and no retries."""
     return boto3.client(

@@ -14,16 +14,7 @@ import support  # noqa: E402
 
 @pytest.fixture(scope="session")
 def server():
-    try:
-        srv = support.start_server(["--worker-idle-timeout", "3", "--worker-concurrency", "4"])
-    except RuntimeError as e:
-        pytest.exit(str(e), returncode=2)
-    yield srv
-    alive = srv.alive()
-    code = srv.stop()
-    assert alive, "spool serve died during the suite; its log:\n" + srv.log_text()
-    assert code == 0, "spool serve did not exit 0 after SIGTERM (got %r); its log:\n%s" % (
-        code, srv.log_text())
+    yield from support.session_server(["--worker-idle-timeout", "3", "--worker-concurrency", "4"])
 
 
 @pytest.fixture(scope="session")
