@@ -10,6 +10,7 @@
 #include "common/crypto.h"
 #include "common/encoding.h"
 #include "common/file_util.h"
+#include "common/key_file.h"
 
 namespace spool::iam {
 namespace {
@@ -97,15 +98,7 @@ std::unique_ptr<IdentityStore> IdentityStore::Open(const std::string& dir, std::
                                                    std::string* error, PolicyCheck check) {
   std::string key;
   if (!dir.empty()) {
-    bool missing = false;
-    if (!common::ReadWholeFile(dir + "/iam.key", &key, &missing, error)) {
-      if (!missing) return nullptr;
-      key = common::SealedBox::NewKey();
-      if (!common::WriteFileAtomically(dir + "/iam.key", key, 0600, error)) return nullptr;
-    }
-    if (key.size() != common::SealedBox::kKeySize) {
-      *error = dir + "/iam.key is damaged (expected " +
-               std::to_string(common::SealedBox::kKeySize) + " bytes)";
+    if (!common::LoadOrCreateKeyFile(dir + "/iam.key", common::SealedBox::kKeySize, &key, error)) {
       return nullptr;
     }
   } else {
