@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost1.81-dev libssl-dev libsqlite3-dev libpq-dev libcli11-dev libtomlplusplus-dev
-  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev libjemalloc-dev
+  libzip-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libsimdjson-dev libjemalloc-dev
   clang-format clang-14 libclang-rt-14-dev
   awscli python3-boto3 python3-pytest python3-requests
   postgresql chromium

@@ -525,6 +525,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
 asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c) {
   const auto header_limit = static_cast<uint32_t>(
       std::min<size_t>(options.max_header_bytes, std::numeric_limits<uint32_t>::max()));
+  const size_t upload_limit = options.is_upload ? options.max_upload_body_bytes : 0;
   while (true) {
     c->phase = Phase::kReading;
     if (c->buffer.size() == 0 && c->buffer.capacity() > kIdleBufferCapacity) {
@@ -533,11 +534,24 @@ asio::awaitable<void> Server::Impl::ServeRequests(std::shared_ptr<Connection> c)
     if (c->buffer.capacity() < kReadBufferCapacity) c->buffer.reserve(kReadBufferCapacity);
     RequestParser parser;
     parser.header_limit(header_limit);
-    parser.body_limit(options.max_body_bytes);
+    // Beast checks a Content-Length against the limit as the header completes, so the parser
+    // starts with the largest limit and the request's own is applied once its target is known.
+    parser.body_limit(std::max(options.max_body_bytes, upload_limit));
     beast::error_code ec;
     size_t n = 0;
     c->stream.expires_after(options.idle_timeout);
     std::tie(ec, n) = co_await bhttp::async_read_header(c->stream, c->buffer, parser, kTuple);
+    if (!ec && upload_limit > options.max_body_bytes) {
+      const auto& header = parser.get();
+      const size_t limit = options.is_upload(header.method_string(), header.target())
+                               ? upload_limit
+                               : options.max_body_bytes;
+      if (parser.content_length() && *parser.content_length() > limit) {
+        ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(limit);
+      }
+    }
     if (!ec && !parser.is_done()) {
       if (parser.get().version() >= 11 &&
           beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {

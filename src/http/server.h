@@ -11,13 +11,16 @@
 // pipelined requests are answered in order and a pending long poll holds its connection.
 //
 // Errors: malformed HTTP gets a 400 and the connection is closed; a body larger than
-// `max_body_bytes` gets 413; headers larger than `max_header_bytes` get 431; neither reaches
-// the handler. Idle keep-alive connections are closed after `idle_timeout`.
+// `max_body_bytes` (or, for an upload, `max_upload_body_bytes`) gets 413; headers larger than
+// `max_header_bytes` get 431; neither reaches the handler. Idle keep-alive connections are closed
+// after `idle_timeout`.
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "http/handler.h"
 
@@ -33,6 +36,12 @@ struct ServerOptions {
   // Largest request body accepted. SQS caps a request at 1 MiB of payload; base64 and form
   // encoding can triple that, so the default leaves room.
   size_t max_body_bytes = 4 * 1024 * 1024;
+  // Uploads may be larger (Lambda's CreateFunction and UpdateFunctionCode carry a base64 zip
+  // archive of up to 50 MB): a request for which `is_upload(method, target)` is true may carry
+  // up to max_upload_body_bytes (when that is larger than max_body_bytes). Called on the I/O
+  // thread once the request's header is read.
+  size_t max_upload_body_bytes = 0;
+  std::function<bool(std::string_view method, std::string_view target)> is_upload;
   // Largest header block accepted.
   size_t max_header_bytes = 64 * 1024;
   // Open connections beyond this are accepted and closed at once.

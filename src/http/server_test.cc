@@ -643,6 +643,47 @@ TEST_F(ServerTest, OversizedBodyGets413AndClose) {
   EXPECT_EQ(r->status, 200);
 }
 
+TEST_F(ServerTest, UploadsHaveTheirOwnBodyLimit) {
+  ServerOptions o = TestOptions();
+  o.max_body_bytes = 1024;
+  o.max_upload_body_bytes = 4096;
+  o.is_upload = [](std::string_view method, std::string_view target) {
+    return method == "PUT" && target.starts_with("/upload");
+  };
+  StartServer(o);
+  {
+    Client c(port());
+    ASSERT_TRUE(c.Send("PUT /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 4096\r\n\r\n" +
+                       std::string(4096, 'u')));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  for (std::string head : {"PUT /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 4097\r\n\r\n",
+                           "POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 2000\r\n\r\n",
+                           "PUT /other HTTP/1.1\r\nHost: test\r\nContent-Length: 2000\r\n\r\n"}) {
+    SCOPED_TRACE(head);
+    Client c(port());
+    ASSERT_TRUE(c.Send(head + std::string(100, 'x')));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+  {
+    // A chunked upload counts against the upload limit, others against the default.
+    Client c(port());
+    std::string chunk(3000, 'y');
+    ASSERT_TRUE(
+        c.Send("PUT /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "bb8\r\n" +
+               chunk + "\r\nbb8\r\n" + chunk + "\r\n0\r\n\r\n"));
+    auto r = c.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413);
+  }
+  EXPECT_EQ(handler_.calls, 1);
+}
+
 TEST_F(ServerTest, OversizedHeadersGet431AndClose) {
   ServerOptions o = TestOptions();
   o.max_header_bytes = 1024;

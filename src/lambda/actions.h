@@ -7,6 +7,7 @@
 #include "lambda/body.h"
 #include "lambda/exchange.h"
 #include "lambda/shapes.h"
+#include "workers/code_store.h"
 #include "workers/invoker.h"
 #include "workers/registry.h"
 
@@ -17,6 +18,7 @@ struct Services {
   workers::Registry* registry = nullptr;
   engine::QueueService* queues = nullptr;
   workers::Invoker* invoker = nullptr;
+  const workers::CodeStore* code_store = nullptr;  // null: ZipFile is refused
 };
 
 // function_actions.cc: Create/Get/List/Update/Delete functions, their concurrency.

@@ -22,6 +22,8 @@ std::string_view ErrorCode(LambdaErrc code) {
       return "AccessDeniedException";
     case LambdaErrc::kTooManyRequests:
       return "TooManyRequestsException";
+    case LambdaErrc::kRequestTooLarge:
+      return "RequestEntityTooLargeException";
     case LambdaErrc::kUnknownOperation:
       return "UnknownOperationException";
     case LambdaErrc::kService:
@@ -45,6 +47,8 @@ int HttpStatus(LambdaErrc code) {
       return 403;
     case LambdaErrc::kTooManyRequests:
       return 429;
+    case LambdaErrc::kRequestTooLarge:
+      return 413;
     case LambdaErrc::kService:
       return 500;
     default:

@@ -29,6 +29,7 @@ enum class LambdaErrc {
   kPreconditionFailed,     // 412: RevisionId does not match
   kAccessDenied,           // 403
   kTooManyRequests,        // 429: throttled invocation
+  kRequestTooLarge,        // 413: a deployment package over the direct-upload limit
   kService,                // 500
   kUnknownOperation,       // 404: no Lambda action at this method and path
 };

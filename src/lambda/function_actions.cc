@@ -7,6 +7,8 @@
 #include <charconv>
 #include <filesystem>
 
+#include "common/encoding.h"
+#include "common/file_util.h"
 #include "lambda/actions.h"
 
 namespace spool::lambda {
@@ -18,22 +20,70 @@ constexpr std::string_view kRuntimes =
     "nodejs, python, provided, exec, nodejs18.x, nodejs20.x, nodejs22.x, python3.9, "
     "python3.10, python3.11, python3.12, python3.13, provided.al2, provided.al2023";
 
-// The code directory of a Code object (CreateFunction) or of UpdateFunctionCode's body.
-// Answers the error and returns false when there is none Spool can use.
-bool CodeDirectory(Exchange& ex, Body& code, std::string* dir) {
+// Lambda's limit on a package uploaded in the request (ZipFile).
+constexpr size_t kMaxZipBytes = 52'428'800;
+
+bool ApplyPackage(const Services& s, Exchange& ex, std::string_view base64, FunctionConfig* f) {
+  if (s.code_store == nullptr) {
+    ex.Fail(LambdaErrc::kInvalidParameterValue,
+            "This server keeps no deployment packages: give Code.SpoolCodeDirectory.");
+    return false;
+  }
+  auto zip = common::Base64Decode(base64);
+  if (!zip) {
+    ex.Fail(LambdaErrc::kInvalidRequestContent,
+            "Could not parse request body into json: ZipFile is not base64.");
+    return false;
+  }
+  if (zip->size() > kMaxZipBytes) {
+    ex.Fail(LambdaErrc::kRequestTooLarge,
+            "Zipped size must be smaller than " + std::to_string(kMaxZipBytes) + " bytes");
+    return false;
+  }
+  bool bad_archive = false;
+  std::string error;
+  auto package = s.code_store->Install(f->name, *zip, &bad_archive, &error);
+  if (!package) {
+    if (!bad_archive) {
+      ex.Fail(LambdaErrc::kService, "Could not store the deployment package: " + error);
+    } else if (error.starts_with("Unzipped size")) {
+      ex.Fail(LambdaErrc::kInvalidParameterValue, error);
+    } else {
+      ex.Fail(LambdaErrc::kInvalidParameterValue,
+              "Could not unzip uploaded file. Please check your file, then try to upload again. "
+              "(" +
+                  error + ")");
+    }
+    return false;
+  }
+  f->code_dir = package->code_dir;
+  f->code_archive = package->archive;
+  f->code_sha256 = package->sha256;
+  f->code_size = package->size;
+  return true;
+}
+
+// The code of a Code object (CreateFunction) or of UpdateFunctionCode's body, applied to `f`:
+// a deployment package (ZipFile), unpacked into the code store, or a directory on the server
+// host (SpoolCodeDirectory). Answers the error and returns false when there is none Spool can
+// use.
+bool ApplyCode(const Services& s, Exchange& ex, Body& code, FunctionConfig* f) {
+  auto zip = code.String("ZipFile");
   auto spool_dir = code.String("SpoolCodeDirectory");
   if (!code.error().empty()) {
     ex.Fail(LambdaErrc::kInvalidRequestContent, code.error());
     return false;
   }
+  if (zip && spool_dir) {
+    ex.Fail(LambdaErrc::kInvalidParameterValue,
+            "Give the code either as ZipFile or as SpoolCodeDirectory, not both.");
+    return false;
+  }
+  if (zip) return ApplyPackage(s, ex, *zip, f);
   if (!spool_dir) {
-    if (code.Has("ZipFile")) {
-      ex.Fail(LambdaErrc::kInvalidParameterValue, "ZipFile is not supported yet");
-    } else {
-      ex.Fail(LambdaErrc::kInvalidParameterValue,
-              "Spool takes a function's code from a directory on the server host: give "
-              "Code.SpoolCodeDirectory (S3 and image code are not supported).");
-    }
+    ex.Fail(LambdaErrc::kInvalidParameterValue,
+            "Please provide a source for function code: ZipFile, or SpoolCodeDirectory (a "
+            "directory on the server host). S3 and container image code are not supported.");
     return false;
   }
   std::error_code ec;
@@ -44,7 +94,10 @@ bool CodeDirectory(Exchange& ex, Body& code, std::string* dir) {
                 *spool_dir + "' is not one.");
     return false;
   }
-  *dir = *spool_dir;
+  f->code_dir = *spool_dir;
+  f->code_archive.clear();
+  f->code_sha256.clear();
+  f->code_size = 0;
   return true;
 }
 
@@ -138,10 +191,11 @@ void CreateFunction(const Services& s, const ExchangePtr& ex) {
   if (code == nullptr) {
     if (!body->error().empty()) return ex->Fail(LambdaErrc::kInvalidRequestContent, body->error());
     return ex->Fail(LambdaErrc::kInvalidParameterValue,
-                    "Code is required: {\"SpoolCodeDirectory\": \"/absolute/directory\"}.");
+                    "Code is required: {\"ZipFile\": ...} or {\"SpoolCodeDirectory\": "
+                    "\"/absolute/directory\"}.");
   }
   Body code_body(*code);
-  if (!CodeDirectory(*ex, code_body, &f.code_dir)) return;
+  if (!ApplyCode(s, *ex, code_body, &f)) return;
   auto created = s.registry->CreateFunction(std::move(f));
   if (!created.ok()) return FailRegistry(s, *ex, created.error());
   ex->Reply(201, FunctionConfigurationJson(s.scope, created.value()));
@@ -177,10 +231,34 @@ void UpdateCode(const Services& s, const ExchangePtr& ex) {
   auto f = Existing(s, ex);
   if (!f) return;
   auto body = ParseBody(*ex);
-  if (!body || !RevisionMatches(*ex, *body, *f) || !CodeDirectory(*ex, *body, &f->code_dir)) {
-    return;
+  if (!body || !RevisionMatches(*ex, *body, *f) || !ApplyCode(s, *ex, *body, &*f)) return;
+  if (body->Bool("DryRun").value_or(false)) {
+    // Checked (and a package unpacked, which the next start collects) but not applied.
+    return ex->Reply(200, FunctionConfigurationJson(s.scope, *f));
   }
   Store(s, ex, std::move(*f));
+}
+
+// Spool's extension: the deployment package itself, where GetFunction's Code.Location points.
+void GetCode(const Services& s, const ExchangePtr& ex) {
+  auto f = Existing(s, ex);
+  if (!f) return;
+  if (f->code_archive.empty()) {
+    return ex->Fail(LambdaErrc::kResourceNotFound,
+                    "Function " + f->name +
+                        " has no deployment package: its code is the directory " + f->code_dir +
+                        " on the server host.");
+  }
+  http::Response r;
+  bool missing = false;
+  std::string error;
+  if (!common::ReadWholeFile(f->code_archive, &r.body, &missing, &error)) {
+    return ex->Fail(LambdaErrc::kService, "Could not read the deployment package: " + error);
+  }
+  r.status = 200;
+  r.headers.push_back({"Content-Type", "application/zip"});
+  r.headers.push_back({"X-Spool-Code-Sha256", f->code_sha256});
+  ex->ReplyRaw(std::move(r));
 }
 
 void GetFunction(const Services& s, const ExchangePtr& ex) {
@@ -188,8 +266,16 @@ void GetFunction(const Services& s, const ExchangePtr& ex) {
   if (!f) return;
   boost::json::object out;
   out["Configuration"] = FunctionConfigurationJson(s.scope, *f);
-  // Spool's code lives in a directory on the server host (Lambda: a presigned S3 URL).
-  out["Code"] = boost::json::object{{"RepositoryType", "Directory"}, {"Location", f->code_dir}};
+  if (!f->code_archive.empty()) {
+    // Lambda: a presigned S3 URL; Spool: its own route, which takes a signed GET.
+    std::string host(ex->request.header("Host"));
+    out["Code"] = boost::json::object{
+        {"RepositoryType", "S3"},
+        {"Location", "http://" + host + "/2015-03-31/functions/" + f->name + "/spool-code"}};
+  } else {
+    // Spool's code in a directory on the server host.
+    out["Code"] = boost::json::object{{"RepositoryType", "Directory"}, {"Location", f->code_dir}};
+  }
   if (f->reserved_concurrency) {
     out["Concurrency"] =
         boost::json::object{{"ReservedConcurrentExecutions", *f->reserved_concurrency}};
@@ -314,6 +400,8 @@ void RunFunctionAction(const Services& services, const ExchangePtr& exchange) {
       return UpdateConfiguration(services, exchange);
     case Action::kUpdateFunctionCode:
       return UpdateCode(services, exchange);
+    case Action::kGetFunctionCode:
+      return GetCode(services, exchange);
     case Action::kDeleteFunction:
       return DeleteFunction(services, exchange);
     case Action::kPutFunctionConcurrency:

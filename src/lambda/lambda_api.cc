@@ -6,12 +6,22 @@
 namespace spool::lambda {
 
 LambdaApi::LambdaApi(Scope scope, workers::Registry* registry, engine::QueueService* queues,
-                     const api::Authorizer* authorizer, workers::Invoker* invoker)
+                     const api::Authorizer* authorizer, workers::Invoker* invoker,
+                     const workers::CodeStore* code_store)
     : scope_(std::move(scope)),
       registry_(registry),
       queues_(queues),
       authorizer_(authorizer),
-      invoker_(invoker) {}
+      invoker_(invoker),
+      code_store_(code_store) {}
+
+bool LambdaApi::IsUpload(std::string_view method, std::string_view target) {
+  if (!target.starts_with("/2015-03-31/functions")) return false;
+  std::string_view path = target.substr(0, target.find('?'));
+  auto route = ParseRoute(method, path, "");
+  return route &&
+         (route->action == Action::kCreateFunction || route->action == Action::kUpdateFunctionCode);
+}
 
 namespace {
 
@@ -68,7 +78,7 @@ void LambdaApi::Handle(const api::Principal& principal, http::Request request, h
       return exchange->Fail(LambdaErrc::kAccessDenied, *denied);
     }
   }
-  Services services{scope_, registry_, queues_, invoker_};
+  Services services{scope_, registry_, queues_, invoker_, code_store_};
   switch (exchange->route.action) {
     case Action::kInvoke:
       return RunInvoke(services, exchange);

@@ -17,6 +17,7 @@
 #include "api/service_api.h"
 #include "engine/queue_service.h"
 #include "lambda/shapes.h"
+#include "workers/code_store.h"
 #include "workers/invoker.h"
 #include "workers/registry.h"
 
@@ -26,9 +27,16 @@ class LambdaApi final : public api::ServiceApi {
  public:
   // Everything must outlive the API. `authorizer` null: every principal may do everything
   // (as the SQS dispatcher without one); `invoker` null: Invoke answers ServiceException
-  // (no workers are running).
+  // (no workers are running); `code_store` null: deployment packages (ZipFile) are refused.
   LambdaApi(Scope scope, workers::Registry* registry, engine::QueueService* queues,
-            const api::Authorizer* authorizer, workers::Invoker* invoker);
+            const api::Authorizer* authorizer, workers::Invoker* invoker,
+            const workers::CodeStore* code_store = nullptr);
+
+  // The largest request body CreateFunction and UpdateFunctionCode accept (Lambda's: a 50 MB
+  // archive, base64 in JSON), and whether a request is one of them (http::ServerOptions's
+  // is_upload).
+  static constexpr size_t kMaxUploadBodyBytes = 70'167'211;
+  static bool IsUpload(std::string_view method, std::string_view target);
 
   void Handle(const api::Principal& principal, http::Request request, http::Respond done) override;
 
@@ -38,6 +46,7 @@ class LambdaApi final : public api::ServiceApi {
   engine::QueueService* queues_;
   const api::Authorizer* authorizer_;
   workers::Invoker* invoker_;
+  const workers::CodeStore* code_store_;
 };
 
 }  // namespace spool::lambda

@@ -63,6 +63,8 @@ std::string_view ActionName(Action action) {
       return "UpdateFunctionConfiguration";
     case Action::kUpdateFunctionCode:
       return "UpdateFunctionCode";
+    case Action::kGetFunctionCode:
+      return "GetFunctionCode";
     case Action::kInvoke:
       return "Invoke";
     case Action::kPutFunctionConcurrency:
@@ -87,6 +89,7 @@ std::string_view ActionName(Action action) {
 
 std::string IamActionOf(Action action) {
   if (action == Action::kInvoke) return "lambda:InvokeFunction";
+  if (action == Action::kGetFunctionCode) return "lambda:GetFunction";
   return "lambda:" + std::string(ActionName(action));
 }
 
@@ -132,6 +135,7 @@ std::optional<Route> ParseRoute(std::string_view method, std::string_view path,
         return set(Action::kUpdateFunctionConfiguration);
       }
       if (leaf == "code" && method == "PUT") return set(Action::kUpdateFunctionCode);
+      if (leaf == "spool-code" && method == "GET") return set(Action::kGetFunctionCode);
       if (leaf == "invocations" && method == "POST") return set(Action::kInvoke);
     } else if (leaf == "concurrency") {
       if (version == "2017-10-31" && method == "PUT") return set(Action::kPutFunctionConcurrency);

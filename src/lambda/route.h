@@ -18,6 +18,10 @@ enum class Action {
   kGetFunctionConfiguration,
   kUpdateFunctionConfiguration,
   kUpdateFunctionCode,
+  // Spool's extension, GET /2015-03-31/functions/{name}/spool-code: the function's deployment
+  // package (the zip archive), what GetFunction's Code.Location names; authorised as
+  // lambda:GetFunction.
+  kGetFunctionCode,
   kInvoke,
   kPutFunctionConcurrency,
   kGetFunctionConcurrency,

@@ -15,6 +15,8 @@ TEST(RouteTest, EveryAction) {
   EXPECT_EQ(ActionOf("POST", "/2015-03-31/functions"), Action::kCreateFunction);
   EXPECT_EQ(ActionOf("GET", "/2015-03-31/functions/"), Action::kListFunctions);
   EXPECT_EQ(ActionOf("GET", "/2015-03-31/functions/f"), Action::kGetFunction);
+  EXPECT_EQ(ActionOf("GET", "/2015-03-31/functions/f/spool-code"), Action::kGetFunctionCode);
+  EXPECT_EQ(IamActionOf(Action::kGetFunctionCode), "lambda:GetFunction");
   EXPECT_EQ(ActionOf("DELETE", "/2015-03-31/functions/f"), Action::kDeleteFunction);
   EXPECT_EQ(ActionOf("GET", "/2015-03-31/functions/f/configuration"),
             Action::kGetFunctionConfiguration);

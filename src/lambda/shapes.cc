@@ -87,7 +87,8 @@ boost::json::object FunctionConfigurationJson(const Scope& scope,
   o["FunctionArn"] = FunctionArn(scope, f.name);
   o["Runtime"] = workers::RuntimeName(f.runtime);
   o["Handler"] = f.handler;
-  o["CodeSize"] = 0;
+  o["CodeSize"] = f.code_size;
+  if (!f.code_sha256.empty()) o["CodeSha256"] = f.code_sha256;
   o["Description"] = f.description;
   o["Timeout"] = f.timeout_seconds;
   o["MemorySize"] = f.memory_mb;

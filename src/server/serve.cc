@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include <cstdio>
 #include <string>
@@ -22,6 +23,8 @@
 #include "lambda/lambda_api.h"
 #include "logs/log_store.h"
 #include "logs/logs_api.h"
+#include "secrets/secret_store.h"
+#include "secrets/secrets_api.h"
 #include "server/data_dir.h"
 #include "server/in_process_transport.h"
 #include "server/process_setup.h"
@@ -37,14 +40,36 @@ using common::LogLevel;
 
 namespace {
 
-// Where the runtime bootstraps are written: the data directory, or a private temporary one.
-std::string RuntimeDir(const ServeConfig& config) {
-  if (!config.in_memory) return std::filesystem::absolute(config.data_dir + "/runtime").string();
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/spool-runtime-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return config.data_dir + "/runtime";
-  return pattern;
-}
+// A directory of the server's own files: DATA_DIR/NAME, or with --in-memory a fresh temporary
+// directory that goes when the server stops.
+class ServerDir {
+ public:
+  ServerDir(const ServeConfig& config, const std::string& name) {
+    if (!config.in_memory) {
+      path_ = std::filesystem::absolute(config.data_dir + "/" + name).string();
+      return;
+    }
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp != nullptr ? tmp : "/tmp") + "/spool-" + name + "-XXXXXX";
+    if (mkdtemp(pattern.data()) != nullptr) {
+      path_ = pattern;
+      temporary_ = true;
+    } else {
+      path_ = std::filesystem::absolute(config.data_dir + "/" + name).string();
+    }
+  }
+  ~ServerDir() {
+    std::error_code ec;
+    if (temporary_) std::filesystem::remove_all(path_, ec);
+  }
+  ServerDir(const ServerDir&) = delete;
+  ServerDir& operator=(const ServerDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  bool temporary_ = false;
+};
 
 }  // namespace
 
@@ -144,6 +169,26 @@ int RunServe(const ServeConfig& config) {
     }
   }
 
+  // Secrets (src/secrets), sealed under DATA_DIR/secrets.key. Deletions whose recovery window
+  // has passed are purged hourly (and by any change).
+  secrets::StoreOptions secret_options;
+  secret_options.dir = config.in_memory ? "" : config.data_dir;
+  secret_options.region = config.region;
+  secret_options.account_id = config.account_id;
+  auto secret_store = secrets::SecretStore::Open(secret_options, &clock, &error);
+  if (!secret_store) {
+    Log(LogLevel::kError, "secrets_failed", {{"error", error}});
+    std::fprintf(stderr, "spool: %s\n", error.c_str());
+    return 1;
+  }
+  std::function<void()> purge_secrets = [&] {
+    if (size_t purged = secret_store->PurgeExpired(); purged > 0) {
+      Log(LogLevel::kInfo, "secrets_purged", {{"secrets", std::to_string(purged)}});
+    }
+    scheduler.RunAt(clock.Now() + std::chrono::hours(1), purge_secrets);
+  };
+  purge_secrets();
+
   api::ApiOptions api_options;
   api_options.region = config.region;
   api_options.account_id = config.account_id;
@@ -185,15 +230,41 @@ int RunServe(const ServeConfig& config) {
         if (logs_authorizer == nullptr) return std::optional<std::string>();  // no auth
         return logs_authorizer->CheckIam(p, action, resource, source_ip);
       });
+  // Functions' deployment packages (Lambda's ZipFile), unpacked. What no function refers to any
+  // more (replaced or deleted code) goes now, while nothing runs it.
+  ServerDir code_dir(config, "functions");
+  auto code_store = workers::CodeStore::Open(code_dir.path(), &error);
+  if (!code_store) {
+    std::fprintf(stderr, "spool: %s\n", error.c_str());
+    return 1;
+  }
+  {
+    std::set<std::string> in_use;
+    for (const auto& f : registry->Snapshot().functions) {
+      if (!f.code_archive.empty()) in_use.insert(f.code_dir);
+    }
+    if (size_t gone = code_store->Collect(in_use); gone > 0) {
+      Log(LogLevel::kInfo, "code_collected", {{"packages", std::to_string(gone)}});
+    }
+  }
+  // The Secrets Manager API: IAM users need secretsmanager:<Action> on the secret's ARN.
+  secrets::SecretsApi secrets_api(
+      secret_store.get(),
+      [logs_authorizer](const api::Principal& p, const std::string& action,
+                        const std::string& resource, std::string_view source_ip) {
+        if (logs_authorizer == nullptr) return std::optional<std::string>();  // no auth
+        return logs_authorizer->CheckIam(p, action, resource, source_ip);
+      });
   // The workers run here (unless --no-workers), calling the SQS API in process.
   InProcessTransport transport(&dispatcher, config.account_id, "127.0.0.1");
+  ServerDir runtime_dir(config, "runtime");  // outlives the workers
   std::unique_ptr<workers::Service> workers_service;
   if (config.workers) {
     workers::ServiceOptions wo;
     wo.runtime.region = config.region;
     wo.runtime.account_id = config.account_id;
     wo.runtime.spool_binary = SelfPath();
-    wo.runtime.bootstrap_dir = RuntimeDir(config);
+    wo.runtime.bootstrap_dir = runtime_dir.path();
     wo.default_concurrency = config.worker_concurrency;
     wo.idle_timeout = std::chrono::seconds(config.worker_idle_seconds);
     if (!workers::WriteBootstraps(wo.runtime.bootstrap_dir, &error)) {
@@ -205,16 +276,19 @@ int RunServe(const ServeConfig& config) {
   // The Lambda control API; Invoke runs through the workers service.
   workers::Invoker* invoker = workers_service.get();
   lambda::LambdaApi lambda_api({config.region, config.account_id}, registry.get(), &engine,
-                               authorizer.get(), invoker);
+                               authorizer.get(), invoker, &*code_store);
   api::ServiceApis service_apis;
   service_apis.lambda = &lambda_api;
   service_apis.logs = &logs_api;
+  service_apis.secrets = &secrets_api;
   dispatcher.SetServiceApis(service_apis);
 
   http::ServerOptions http_options;
   http_options.host = config.listen_host;
   http_options.port = config.listen_port;
   http_options.threads = config.threads;
+  http_options.max_upload_body_bytes = lambda::LambdaApi::kMaxUploadBodyBytes;
+  http_options.is_upload = &lambda::LambdaApi::IsUpload;
   http::Server server(http_options, &dispatcher);
   if (!server.Start(&error)) {
     Log(LogLevel::kError, "listen_failed", {{"error", error}});

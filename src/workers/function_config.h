@@ -38,6 +38,13 @@ struct FunctionConfig {
   Runtime runtime = Runtime::kNodejs;
   std::string handler;                             // 1..128 characters; see Runtime
   std::string code_dir;                            // absolute path of the code directory
+  // Set when the code came as a deployment package (Lambda's ZipFile): code_dir is then its
+  // unpacked copy in the server's code store (code_store.h), code_archive the archive as
+  // uploaded, code_sha256 and code_size Lambda's CodeSha256 (base64) and CodeSize. Empty and 0
+  // for code in a directory of the user's (Spool's SpoolCodeDirectory).
+  std::string code_archive;
+  std::string code_sha256;
+  int64_t code_size = 0;
   std::map<std::string, std::string> environment;  // names [A-Za-z][A-Za-z0-9_]*, 4 KB in all
   int64_t timeout_seconds = 3;                     // 1..900
   int64_t memory_mb = 128;                         // 128..10240: the runtime's resident memory cap

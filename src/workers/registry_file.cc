@@ -21,6 +21,9 @@ json::object FunctionJson(const FunctionConfig& f) {
   o["runtime"] = RuntimeName(f.runtime);
   o["handler"] = f.handler;
   o["code_dir"] = f.code_dir;
+  o["code_archive"] = f.code_archive;
+  o["code_sha256"] = f.code_sha256;
+  o["code_size"] = f.code_size;
   json::object env;
   for (const auto& [k, v] : f.environment) env[k] = v;
   o["environment"] = std::move(env);
@@ -107,6 +110,11 @@ FunctionConfig ParseFunction(const json::object& o) {
   f.runtime = *runtime;
   f.handler = Str(o, "handler");
   f.code_dir = Str(o, "code_dir");
+  if (o.contains("code_archive")) {
+    f.code_archive = Str(o, "code_archive");
+    f.code_sha256 = Str(o, "code_sha256");
+    f.code_size = Num(o, "code_size");
+  }
   for (const auto& [k, v] : Obj(At(o, "environment"), "\"environment\"")) {
     if (!v.is_string()) throw std::invalid_argument("an environment value is not a string");
     f.environment[std::string(k)] = std::string(v.get_string());

@@ -3,7 +3,9 @@
 //
 //   {"version": 1,
 //    "functions": [{"name", "runtime" ("nodejs"|"python"|"provided"|"exec"), "handler",
-//                   "code_dir", "environment": {NAME: VALUE}, "timeout_seconds", "memory_mb",
+//                   "code_dir", "code_archive", "code_sha256", "code_size" (the last three
+//                   optional: "" and 0 when absent, as files written before packages had none),
+//                   "environment": {NAME: VALUE}, "timeout_seconds", "memory_mb",
 //                   "reserved_concurrency" (number or null), "description",
 //                   "last_modified_ms", "revision_id"}],
 //    "mappings": [{"uuid", "function_name", "queue_name", "batch_size",

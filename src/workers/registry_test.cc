@@ -161,6 +161,9 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   f.reserved_concurrency = 0;
   f.description = "takes \"orders\"\n";
   f.memory_mb = 512;
+  f.code_archive = "/data/functions/orders/ab.zip";
+  f.code_sha256 = "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=";
+  f.code_size = 1234;
   auto created = registry_->CreateFunction(f);
   ASSERT_TRUE(created.ok());
   ASSERT_TRUE(registry_->CreateFunction(Function("plain")).ok());
@@ -181,6 +184,10 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   EXPECT_EQ(g.reserved_concurrency, 0);
   EXPECT_EQ(g.description, f.description);
   EXPECT_EQ(g.memory_mb, 512);
+  EXPECT_EQ(g.code_archive, f.code_archive);
+  EXPECT_EQ(g.code_sha256, f.code_sha256);
+  EXPECT_EQ(g.code_size, 1234);
+  EXPECT_EQ(snapshot.functions[1].code_archive, "");
   EXPECT_EQ(g.environment, f.environment);
   EXPECT_EQ(g.revision_id, created.value().revision_id);
   EXPECT_EQ(g.last_modified_ms, created.value().last_modified_ms);

@@ -179,11 +179,12 @@ def test_update_function_code(raw_lambda, lam, function, tmp_path):
     status, headers, body = raw_lambda.request("PUT", "/2015-03-31/functions/%s/code" % name,
                                                {"SpoolCodeDirectory": str(tmp_path / "none")})
     assert status == 400 and headers["x-amzn-errortype"] == "InvalidParameterValueException"
-    # boto3's own UpdateFunctionCode sends a zip: not supported yet.
+    # boto3's own UpdateFunctionCode sends a zip (test_lambda_packages.py): an empty one is
+    # refused.
     with pytest.raises(ClientError) as e:
         lam.update_function_code(FunctionName=name, ZipFile=b"PK\x05\x06" + b"\0" * 18)
     assert error(e) == ("InvalidParameterValueException", 400)
-    assert "ZipFile is not supported yet" in e.value.response["Error"]["Message"]
+    assert "Could not unzip uploaded file" in e.value.response["Error"]["Message"]
 
 
 def test_function_concurrency(lam, function):
@@ -218,8 +219,10 @@ def test_function_errors(raw_lambda, lam, function, code_dir):
     assert "timeout" in refused({"Timeout": 901})
     assert "memorySize" in refused({"MemorySize": 64})
     assert "reserved keys" in refused({"Environment": {"Variables": {"_HANDLER": "x"}}})
-    assert refused({"Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}) == \
-        "ZipFile is not supported yet"
+    assert refused({"Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="}}).startswith(
+        "Could not unzip uploaded file")
+    refused({"Code": {"ZipFile": "not base64!"}}, "InvalidRequestContentException")
+    refused({"Code": {"ZipFile": "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==", "SpoolCodeDirectory": "/"}})
     refused({"Code": {"SpoolCodeDirectory": "relative/dir"}})
     refused({"Code": {"S3Bucket": "b", "S3Key": "k"}})
     refused({"Timeout": "ten"}, "InvalidRequestContentException")
