@@ -24,7 +24,7 @@ protocol::AwsError ToAwsError(auth::AuthErrc code) {
 auth::VerifierOptions Options() {
   auth::VerifierOptions o;
   // The dispatcher checks that the scope's service is the one of the API a request is for.
-  o.services = {"sqs", "iam", "logs", "lambda"};
+  o.services = {"sqs", "iam", "logs", "lambda", "secretsmanager"};
   return o;
 }
 

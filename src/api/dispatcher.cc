@@ -58,7 +58,9 @@ std::string_view ServiceOf(const http::Request& request) {
       path.starts_with("/2019-09-30/")) {
     return "lambda";  // 2019-09-30: GetFunctionConcurrency
   }
-  if (request.header("X-Amz-Target").starts_with("Logs_20140328.")) return "logs";
+  std::string_view target = request.header("X-Amz-Target");
+  if (target.starts_with("Logs_20140328.")) return "logs";
+  if (target.starts_with("secretsmanager.")) return "secretsmanager";
   return "";
 }
 
@@ -88,7 +90,9 @@ void Dispatcher::HandleAs(Principal principal, http::Request request, http::Resp
 
 void Dispatcher::Route(const CallPtr& call, http::Request& request) {
   if (std::string_view other = ServiceOf(request); !other.empty()) {
-    ServiceApi* api = other == "lambda" ? apis_.lambda : apis_.logs;
+    ServiceApi* api = other == "lambda" ? apis_.lambda
+                      : other == "logs" ? apis_.logs
+                                        : apis_.secrets;
     if (api != nullptr) {
       if (authenticator_ != nullptr && !call->principal.service.empty() &&
           call->principal.service != other) {
