@@ -9,6 +9,7 @@
 #include "cli/identity_commands.h"
 #include "cli/lambda_commands.h"
 #include "cli/logs_command.h"
+#include "cli/secrets_command.h"
 #include "common/log.h"
 #include "server/config.h"
 #include "server/data_dir.h"
@@ -82,6 +83,8 @@ int main(int argc, char** argv) {
   lambda_commands.Register(app);
   spool::cli::LogsCommand logs_command;
   logs_command.Register(app);
+  spool::cli::SecretsCommand secrets_command;
+  secrets_command.Register(app);
 
   auto* worker = app.add_subcommand(
       "worker", "Run the functions of a remote Spool on this host (its mappings, its queues).");
@@ -140,6 +143,7 @@ int main(int argc, char** argv) {
   if (identities.parsed()) return identities.Run();
   if (lambda_commands.parsed()) return lambda_commands.Run();
   if (logs_command.parsed()) return logs_command.Run();
+  if (secrets_command.parsed()) return secrets_command.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
