@@ -41,6 +41,10 @@ void PrintSummary(const boost::json::value& config, const boost::json::value* co
   std::printf("Handler:      %s\n", Member(config, "Handler").c_str());
   std::printf("Timeout:      %s s\n", Member(config, "Timeout").c_str());
   std::printf("Memory:       %s MB\n", Member(config, "MemorySize").c_str());
+  if (std::string sha = Member(config, "CodeSha256"); !sha.empty()) {
+    std::printf("Package:      %s bytes, SHA-256 %s\n", Member(config, "CodeSize").c_str(),
+                sha.c_str());
+  }
   if (std::string d = Member(config, "Description"); !d.empty()) {
     std::printf("Description:  %s\n", d.c_str());
   }
@@ -122,6 +126,28 @@ std::string AbsoluteDir(const std::string& dir) {
   return std::filesystem::absolute(dir).lexically_normal().string();
 }
 
+// The Code member (or UpdateFunctionCode body) that --code DIR or --zip FILE gives; false after
+// a usage error.
+bool CodeOf(const LambdaFlags& flags, boost::json::object* code) {
+  if (flags.has("--code") && flags.has("--zip")) {
+    UsageError("give the code either as --code DIR or as --zip FILE, not both");
+    return false;
+  }
+  if (flags.has("--code")) {
+    (*code)["SpoolCodeDirectory"] = AbsoluteDir(flags.code);
+    return true;
+  }
+  std::ifstream in(flags.zip, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) {
+    UsageError("cannot read the zip archive " + flags.zip);
+    return false;
+  }
+  (*code)["ZipFile"] = common::Base64Encode(bytes.str());
+  return true;
+}
+
 int PutConcurrency(const LambdaClient& client, const LambdaFlags& flags, const std::string& name) {
   int code = 0;
   std::string body = boost::json::serialize(
@@ -131,14 +157,17 @@ int PutConcurrency(const LambdaClient& client, const LambdaFlags& flags, const s
 }
 
 int Create(const LambdaClient& client, const LambdaFlags& flags, const std::string& name) {
-  if (!flags.has("--runtime") || !flags.has("--handler") || !flags.has("--code")) {
+  if (!flags.has("--runtime") || !flags.has("--handler") ||
+      (!flags.has("--code") && !flags.has("--zip"))) {
     return UsageError(
-        "usage: spool functions create NAME --runtime R --handler H --code DIR [--timeout S] "
-        "[--memory MB] [--env K=V]... [--concurrency N] [--description D]");
+        "usage: spool functions create NAME --runtime R --handler H (--code DIR | --zip FILE) "
+        "[--timeout S] [--memory MB] [--env K=V]... [--concurrency N] [--description D]");
   }
   boost::json::object body{{"FunctionName", name}};
   if (!ConfigurationOf(flags, &body)) return 2;
-  body["Code"] = boost::json::object{{"SpoolCodeDirectory", AbsoluteDir(flags.code)}};
+  boost::json::object code_member;
+  if (!CodeOf(flags, &code_member)) return 2;
+  body["Code"] = std::move(code_member);
   int code = 0;
   HttpReply r = client.Call("POST", "/2015-03-31/functions", "", boost::json::serialize(body));
   if (!Succeeded(r, &code)) return code;
@@ -152,17 +181,19 @@ int Update(const LambdaClient& client, const LambdaFlags& flags, const std::stri
   int code = 0;
   boost::json::object body;
   if (!ConfigurationOf(flags, &body)) return 2;
-  bool any = !body.empty() || flags.has("--code") || flags.has("--concurrency");
+  bool new_code = flags.has("--code") || flags.has("--zip");
+  bool any = !body.empty() || new_code || flags.has("--concurrency");
   if (!any) return UsageError("spool functions update NAME: give at least one setting to change");
   if (!body.empty()) {
     HttpReply r =
         client.Call("PUT", kFunctions + name + "/configuration", "", boost::json::serialize(body));
     if (!Succeeded(r, &code)) return code;
   }
-  if (flags.has("--code")) {
-    std::string code_body = boost::json::serialize(
-        boost::json::object{{"SpoolCodeDirectory", AbsoluteDir(flags.code)}});
-    HttpReply r = client.Call("PUT", kFunctions + name + "/code", "", code_body);
+  if (new_code) {
+    boost::json::object code_body;
+    if (!CodeOf(flags, &code_body)) return 2;
+    HttpReply r =
+        client.Call("PUT", kFunctions + name + "/code", "", boost::json::serialize(code_body));
     if (!Succeeded(r, &code)) return code;
   }
   if (flags.has("--concurrency")) {

@@ -38,6 +38,7 @@ void LambdaCommands::Register(CLI::App& app) {
   opt(c, "--runtime", f.runtime, "nodejs, python, provided or exec (or a Lambda runtime id)");
   opt(c, "--handler", f.handler, "file.export (nodejs), module.function (python), executable");
   opt(c, "--code", f.code, "The code directory (made absolute; it must be on the server host)");
+  opt(c, "--zip", f.zip, "A zip archive of the code (a deployment package), uploaded");
   opt(c, "--timeout", f.timeout, "Seconds an invocation may run, 1..900 (3)");
   opt(c, "--memory", f.memory, "Memory in MB, 128..10240 (128)");
   opt(c, "--env", f.env, "K=V environment variable (repeatable; update replaces them all)");

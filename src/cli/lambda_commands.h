@@ -21,7 +21,7 @@ struct LambdaFlags {
   std::vector<std::string> args;
   bool json = false;
   // functions
-  std::string runtime, handler, code, description, payload, payload_file;
+  std::string runtime, handler, code, zip, description, payload, payload_file;
   int64_t timeout = 0, memory = 0, concurrency = 0;
   std::vector<std::string> env;
   bool log = false;

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "logs/log_store.h"
 #include "server/process_setup.h"
+#include "workers/code_store.h"
 #include "workers/http_transport.h"
 #include "workers/service.h"
 
@@ -56,8 +57,40 @@ std::optional<json::object> Get(workers::HttpTransport& http, const std::string&
   return std::move(v.as_object());
 }
 
-// Functions and mappings as the server's Lambda API shows them.
-std::optional<workers::RegistrySnapshot> ReadCatalog(workers::HttpTransport& http) {
+// The code directory of a function deployed as a package: the copy in `code` when this host
+// has the archive already, else the archive downloaded from Code.Location (a signed GET),
+// checked against CodeSha256 and unpacked. "" (and a log line) when that fails.
+std::string FetchPackage(workers::HttpTransport& http, const workers::CodeStore& code,
+                         const std::string& name, const std::string& sha256,
+                         const std::string& location) {
+  if (auto found = code.Find(name, sha256)) return found->code_dir;
+  // Location is http://HOST/PATH on the server this worker talks to: the path is enough.
+  std::string target = location;
+  if (auto scheme = target.find("://"); scheme != std::string::npos) {
+    auto slash = target.find('/', scheme + 3);
+    target = slash == std::string::npos ? "/" : target.substr(slash);
+  }
+  auto reply = http.Request("GET", target, "lambda", "");
+  std::string problem;
+  if (reply.status != 200) {
+    problem = "status " + std::to_string(reply.status);
+  } else if (workers::PackageSha256(reply.body) != sha256) {
+    problem = "the archive does not match CodeSha256 " + sha256;
+  } else {
+    bool bad_archive = false;
+    if (auto installed = code.Install(name, reply.body, &bad_archive, &problem)) {
+      return installed->code_dir;
+    }
+  }
+  Log(LogLevel::kWarn, "worker_code_failed",
+      {{"function", name}, {"location", location}, {"error", problem}});
+  return "";
+}
+
+// Functions and mappings as the server's Lambda API shows them; packages are fetched into
+// `code`.
+std::optional<workers::RegistrySnapshot> ReadCatalog(workers::HttpTransport& http,
+                                                     const workers::CodeStore& code) {
   workers::RegistrySnapshot snapshot;
   std::string marker;
   do {
@@ -91,8 +124,13 @@ std::optional<workers::RegistrySnapshot> ReadCatalog(workers::HttpTransport& htt
           }
         }
       }
-      if (auto* code = full->if_contains("Code"); code && code->is_object()) {
-        f.code_dir = Str(code->as_object(), "Location");
+      if (auto* c = full->if_contains("Code"); c && c->is_object()) {
+        f.code_dir = Str(c->as_object(), "Location");
+        if (Str(c->as_object(), "RepositoryType") == "S3") {
+          f.code_sha256 = Str(conf, "CodeSha256");
+          f.code_dir = FetchPackage(http, code, name, f.code_sha256, f.code_dir);
+          if (f.code_dir.empty()) return std::nullopt;  // tried again at the next refresh
+        }
       }
       if (auto* conc = full->if_contains("Concurrency"); conc && conc->is_object()) {
         if (conc->as_object().contains("ReservedConcurrentExecutions")) {
@@ -199,9 +237,20 @@ int RunWorker(const WorkerConfig& config) {
     std::fprintf(stderr, "spool worker: %s\n", error.c_str());
     return 1;
   }
+  // Functions deployed as packages are downloaded and unpacked here.
+  std::string code_root = config.data_dir.empty()
+                              ? (std::filesystem::temp_directory_path() /
+                                 ("spool-worker-code-" + std::to_string(getpid())))
+                                    .string()
+                              : std::filesystem::absolute(config.data_dir + "/functions").string();
+  auto code = workers::CodeStore::Open(code_root, &error);
+  if (!code) {
+    std::fprintf(stderr, "spool worker: %s\n", error.c_str());
+    return 1;
+  }
   // The account id is in the queue ARNs the server hands out; function ARNs use it too.
   options.runtime.account_id = "000000000000";
-  auto first = ReadCatalog(http);
+  auto first = ReadCatalog(http, *code);
   if (!first) {
     std::fprintf(stderr, "spool worker: cannot read the functions of %s (see the log above)\n",
                  settings.endpoint.c_str());
@@ -234,7 +283,7 @@ int RunWorker(const WorkerConfig& config) {
       if (std::chrono::steady_clock::now() - last_refresh >
           std::chrono::seconds(config.refresh_seconds)) {
         last_refresh = std::chrono::steady_clock::now();
-        if (auto snapshot = ReadCatalog(http)) service.Apply(std::move(*snapshot));
+        if (auto snapshot = ReadCatalog(http, *code)) service.Apply(std::move(*snapshot));
       }
     }
   });
@@ -249,7 +298,10 @@ int RunWorker(const WorkerConfig& config) {
   // posts its completion into it.
   transport.reset();
   service_owner.reset();
-  if (config.data_dir.empty()) std::filesystem::remove_all(runtime_dir);
+  if (config.data_dir.empty()) {
+    std::filesystem::remove_all(runtime_dir);
+    std::filesystem::remove_all(code_root);
+  }
   return 0;
 }
 

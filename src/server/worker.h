@@ -4,8 +4,10 @@
 // enabled mappings here with the same workers service `spool serve` runs inside itself, and
 // talks to the queues over the SQS API with SigV4 (workers/http_transport.h). A function's
 // code directory is the one registered on the server unless --code NAME=DIR says where it is
-// on this host. Function output is printed to stdout, one line per event, prefixed with the
-// function's name (and kept in DIR/logs with --data-dir).
+// on this host; a function deployed as a package (ZipFile) is downloaded from the server
+// (GetFunction's Code.Location), checked against its CodeSha256 and unpacked here (into
+// DIR/functions with --data-dir, else a temporary directory). Function output is printed to stdout,
+// one line per event, prefixed with the function's name (and kept in DIR/logs with --data-dir).
 //
 // Stops on SIGINT or SIGTERM: environments are killed, batches in progress come back to their
 // queues when their visibility timeout ends.
