@@ -6,12 +6,13 @@ function(spool_module name)
   if(NOT M_SOURCES)
     # A module of headers only (or one whose sources are still to come).
     add_library(spool_${name} INTERFACE)
-    target_include_directories(spool_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src)
+    target_include_directories(spool_${name} INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
     target_link_libraries(spool_${name} INTERFACE ${M_DEPS})
     return()
   endif()
   add_library(spool_${name} STATIC ${M_SOURCES})
-  target_include_directories(spool_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  # BUILD_INTERFACE: the client library exports spool_auth and spool_common (src/client).
+  target_include_directories(spool_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
   target_link_libraries(spool_${name} PUBLIC ${M_DEPS})
 endfunction()
 
