@@ -4,7 +4,8 @@
 # get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors;
 # users, keys and policies through aws iam; functions (made with `spool functions create`: the
 # AWS CLI cannot upload a directory) and event source mappings through aws lambda; a function's
-# logs through aws logs (describe-log-groups, tail, filter-log-events).
+# logs through aws logs (describe-log-groups, tail, filter-log-events); secrets through aws
+# secretsmanager (create, get, put, describe, list, update, tags, delete, restore, errors).
 # Needs SPOOL_BIN (absolute path of the spool binary). Outputs are checked with python3's json.
 set -euo pipefail
 
@@ -401,6 +402,71 @@ aws_logs filter-log-events --log-group-name "/aws/lambda/$LOG_FN" --filter-patte
 expect_eq "events" "$(jget 'len(d["events"])')" "2"
 if aws_logs filter-log-events --log-group-name /aws/lambda/no-such-function; then exit 1; fi
 grep -q "ResourceNotFoundException" "$WORK/err.txt"
+ok
+
+# aws secretsmanager ARGS... : the Secrets Manager API on the same endpoint.
+aws_sm() {
+  timeout 60 "$AWS" --endpoint-url "$ENDPOINT" --region us-east-1 --output json secretsmanager "$@" \
+    >"$WORK/out.json" 2>"$WORK/err.txt"
+}
+SECRET="cli/db-$$"
+
+STEP="aws secretsmanager create-secret, get-secret-value, describe-secret, list-secrets"
+printf '{"user":"orders","password":"s3cr3t"}' >"$WORK/secret.json"
+aws_sm create-secret --name "$SECRET" --secret-string "file://$WORK/secret.json" \
+  --description "orders database" --tags Key=team,Value=web
+SECRET_ARN=$(jget 'd["ARN"]')
+case "$SECRET_ARN" in
+  "arn:aws:secretsmanager:us-east-1:000000000000:secret:$SECRET-"??????) ;;
+  *) echo "unexpected ARN $SECRET_ARN" >&2; exit 1 ;;
+esac
+FIRST_VERSION=$(jget 'd["VersionId"]')
+aws_sm get-secret-value --secret-id "$SECRET"
+expect_eq "SecretString" "$(jget 'd["SecretString"]')" '{"user":"orders","password":"s3cr3t"}'
+expect_eq "VersionStages" "$(jget 'd["VersionStages"]')" '["AWSCURRENT"]'
+aws_sm describe-secret --secret-id "$SECRET_ARN"
+expect_eq "Description" "$(jget 'd["Description"]')" "orders database"
+expect_eq "Tags" "$(jget 'd["Tags"]')" '[{"Key": "team", "Value": "web"}]'
+aws_sm list-secrets --filters Key=name,Values="$SECRET"
+expect_eq "names" "$(jget '[s["Name"] for s in d["SecretList"]]')" "[\"$SECRET\"]"
+ok
+
+STEP="aws secretsmanager put-secret-value moves AWSCURRENT; update-secret; tag-resource"
+aws_sm put-secret-value --secret-id "$SECRET" --secret-string 'rotated'
+aws_sm get-secret-value --secret-id "$SECRET" --query SecretString
+expect_eq "current" "$(jget 'd')" "rotated"
+aws_sm get-secret-value --secret-id "$SECRET" --version-stage AWSPREVIOUS
+expect_eq "previous" "$(jget 'd["VersionId"]')" "$FIRST_VERSION"
+aws_sm update-secret --secret-id "$SECRET" --description "rotated once"
+aws_sm tag-resource --secret-id "$SECRET" --tags Key=env,Value=prod
+aws_sm untag-resource --secret-id "$SECRET" --tag-keys team
+aws_sm describe-secret --secret-id "$SECRET"
+expect_eq "Description" "$(jget 'd["Description"]')" "rotated once"
+expect_eq "Tags" "$(jget 'd["Tags"]')" '[{"Key": "env", "Value": "prod"}]'
+ok
+
+STEP="aws secretsmanager delete-secret with a recovery window, restore-secret, force delete"
+aws_sm delete-secret --secret-id "$SECRET" --recovery-window-in-days 7
+if aws_sm get-secret-value --secret-id "$SECRET"; then exit 1; fi
+grep -q "InvalidRequestException" "$WORK/err.txt"
+grep -q "marked for deletion" "$WORK/err.txt"
+aws_sm restore-secret --secret-id "$SECRET"
+aws_sm get-secret-value --secret-id "$SECRET"
+expect_eq "restored" "$(jget 'd["SecretString"]')" "rotated"
+aws_sm delete-secret --secret-id "$SECRET" --force-delete-without-recovery
+if aws_sm describe-secret --secret-id "$SECRET"; then exit 1; fi
+grep -q "ResourceNotFoundException" "$WORK/err.txt"
+ok
+
+STEP="aws secretsmanager refuses a bad name, an existing name and both value kinds"
+if aws_sm create-secret --name 'bad name!' --secret-string x; then exit 1; fi
+grep -q "ValidationException" "$WORK/err.txt"
+aws_sm create-secret --name "$SECRET-2" --secret-string x
+if aws_sm create-secret --name "$SECRET-2" --secret-string x; then exit 1; fi
+grep -q "ResourceExistsException" "$WORK/err.txt"
+printf 'raw' >"$WORK/secret.bin"
+if aws_sm create-secret --name "$SECRET-3" --secret-string x --secret-binary "fileb://$WORK/secret.bin"; then exit 1; fi
+grep -q "InvalidParameterException" "$WORK/err.txt"
 ok
 
 STEP="server stops with exit code 0 on SIGTERM"
