@@ -19,6 +19,17 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// "profile   x" -> "profile x" (botocore splits a section name at whitespace).
+std::string CollapseSpaces(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const bool space = std::isspace(static_cast<unsigned char>(c));
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  return out;
+}
+
 }  // namespace
 
 IniFile ParseIni(std::string_view text) {
@@ -39,7 +50,7 @@ IniFile ParseIni(std::string_view text) {
         section = nullptr;
         continue;
       }
-      section = &file[std::string(Trim(line.substr(1, close - 1)))];
+      section = &file[CollapseSpaces(Trim(line.substr(1, close - 1)))];
       continue;
     }
     size_t eq = line.find('=');

@@ -6,8 +6,9 @@
 //   aws_access_key_id = AKIA...                 region = eu-west-1
 //
 // Rules, as botocore reads them: lines starting with '#' or ';' are comments; keys and section
-// names are trimmed; keys are compared in lower case; a line starting with whitespace continues
-// a nested setting ("s3 =" blocks) and is skipped; a repeated section adds to the first.
+// names are trimmed (runs of spaces inside a section name count as one); keys are compared in lower
+// case; a line starting with whitespace continues a nested setting ("s3 =" blocks) and is skipped;
+// a repeated section adds to the first.
 //
 // Threading: pure functions.
 
