@@ -114,6 +114,7 @@ bool ApplyConfiguration(Exchange& ex, Body& body, FunctionConfig* f) {
       return false;
     }
     f->runtime = *parsed;
+    f->runtime_id = *runtime;
   }
   if (auto handler = body.String("Handler")) f->handler = *handler;
   if (auto timeout = body.Int("Timeout")) f->timeout_seconds = *timeout;

@@ -85,7 +85,7 @@ boost::json::object FunctionConfigurationJson(const Scope& scope,
   boost::json::object o;
   o["FunctionName"] = f.name;
   o["FunctionArn"] = FunctionArn(scope, f.name);
-  o["Runtime"] = workers::RuntimeName(f.runtime);
+  o["Runtime"] = f.runtime_id.empty() ? std::string(workers::RuntimeName(f.runtime)) : f.runtime_id;
   o["Handler"] = f.handler;
   o["CodeSize"] = f.code_size;
   if (!f.code_sha256.empty()) o["CodeSha256"] = f.code_sha256;

@@ -36,6 +36,9 @@ bool IsValidQueueName(std::string_view name);
 struct FunctionConfig {
   std::string name;  // 1..64 of [A-Za-z0-9_-]
   Runtime runtime = Runtime::kNodejs;
+  // The runtime as the client named it ("nodejs20.x", "python3.12", "provided.al2023" or one of
+  // Spool's names), shown back as Lambda shows it; "" means RuntimeName(runtime).
+  std::string runtime_id;
   std::string handler;                             // 1..128 characters; see Runtime
   std::string code_dir;                            // absolute path of the code directory
   // Set when the code came as a deployment package (Lambda's ZipFile): code_dir is then its

@@ -18,7 +18,7 @@ json::value OptionalNumber(const std::optional<int64_t>& v) {
 json::object FunctionJson(const FunctionConfig& f) {
   json::object o;
   o["name"] = f.name;
-  o["runtime"] = RuntimeName(f.runtime);
+  o["runtime"] = f.runtime_id.empty() ? std::string(RuntimeName(f.runtime)) : f.runtime_id;
   o["handler"] = f.handler;
   o["code_dir"] = f.code_dir;
   o["code_archive"] = f.code_archive;
@@ -108,6 +108,7 @@ FunctionConfig ParseFunction(const json::object& o) {
   auto runtime = ParseRuntime(Str(o, "runtime"));
   if (!runtime) throw std::invalid_argument("function " + f.name + ": unknown runtime");
   f.runtime = *runtime;
+  f.runtime_id = Str(o, "runtime");
   f.handler = Str(o, "handler");
   f.code_dir = Str(o, "code_dir");
   if (o.contains("code_archive")) {

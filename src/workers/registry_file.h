@@ -2,7 +2,8 @@
 // workers.json: the registry's file (format version 1), written whole by the registry.
 //
 //   {"version": 1,
-//    "functions": [{"name", "runtime" ("nodejs"|"python"|"provided"|"exec"), "handler",
+//    "functions": [{"name", "runtime" (Spool's name or Lambda's id, as the client gave it:
+//                   "nodejs"|"python"|"provided"|"exec"|"nodejs20.x"|...), "handler",
 //                   "code_dir", "code_archive", "code_sha256", "code_size" (the last three
 //                   optional: "" and 0 when absent, as files written before packages had none),
 //                   "environment": {NAME: VALUE}, "timeout_seconds", "memory_mb",

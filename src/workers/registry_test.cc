@@ -166,7 +166,9 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   f.code_size = 1234;
   auto created = registry_->CreateFunction(f);
   ASSERT_TRUE(created.ok());
-  ASSERT_TRUE(registry_->CreateFunction(Function("plain")).ok());
+  FunctionConfig plain = Function("plain");
+  plain.runtime_id = "python3.12";
+  ASSERT_TRUE(registry_->CreateFunction(plain).ok());
   MappingConfig m = Mapping("orders", "jobs.fifo");
   m.filter_patterns = {R"({"body":{"a":[{"prefix":"x"}]}})", R"({"body":["plain"]})"};
   m.retry_backoff = RetryBackoff{3, 30};
@@ -188,6 +190,9 @@ TEST_F(RegistryTest, EverythingSurvivesReopening) {
   EXPECT_EQ(g.code_sha256, f.code_sha256);
   EXPECT_EQ(g.code_size, 1234);
   EXPECT_EQ(snapshot.functions[1].code_archive, "");
+  EXPECT_EQ(g.runtime_id, "exec");  // as written: Spool's name when none was given
+  EXPECT_EQ(snapshot.functions[1].runtime_id, "python3.12");
+  EXPECT_EQ(snapshot.functions[1].runtime, Runtime::kPython);
   EXPECT_EQ(g.environment, f.environment);
   EXPECT_EQ(g.revision_id, created.value().revision_id);
   EXPECT_EQ(g.last_modified_ms, created.value().last_modified_ms);

@@ -113,7 +113,7 @@ def test_create_function_answers_the_function_configuration(raw_lambda, code_dir
     f = json.loads(body)
     assert f["FunctionName"] == name
     assert f["FunctionArn"] == function_arn(name)
-    assert f["Runtime"] == "nodejs"
+    assert f["Runtime"] == "nodejs20.x", "the runtime as given"
     assert f["Handler"] == "index.handler"
     assert (f["Timeout"], f["MemorySize"]) == (20, 256)
     assert f["Description"] == "orders worker"
@@ -132,12 +132,12 @@ def test_get_list_update_and_delete_functions(lam, function, code_dir, tmp_path)
     assert got["Code"] == {"RepositoryType": "Directory", "Location": code_dir}
     assert "Concurrency" not in got
     config = lam.get_function_configuration(FunctionName=function_arn(name))
-    assert config["Timeout"] == 5 and config["Runtime"] == "nodejs"
+    assert config["Timeout"] == 5 and config["Runtime"] == "nodejs20.x"
 
     updated = lam.update_function_configuration(
         FunctionName=name, Timeout=30, MemorySize=512, Runtime="python3.12",
         Handler="app.handler", Environment={"Variables": {"A": "1"}}, Description="d")
-    assert (updated["Timeout"], updated["MemorySize"], updated["Runtime"]) == (30, 512, "python")
+    assert (updated["Timeout"], updated["MemorySize"], updated["Runtime"]) == (30, 512, "python3.12")
     assert updated["Environment"]["Variables"] == {"A": "1"}
     assert updated["RevisionId"] != config["RevisionId"]
     # A stale RevisionId is refused.

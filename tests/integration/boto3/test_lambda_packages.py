@@ -88,7 +88,7 @@ def test_create_function_from_a_zip_file(lam):
     f = create(lam, name, HANDLER_V1)
     assert f["CodeSha256"] == sha256_b64(HANDLER_V1)
     assert f["CodeSize"] == len(HANDLER_V1)
-    assert f["PackageType"] == "Zip" and f["Runtime"] == "nodejs"
+    assert f["PackageType"] == "Zip" and f["Runtime"] == "nodejs20.x"
     got = lam.get_function(FunctionName=name)
     assert got["Configuration"]["CodeSha256"] == f["CodeSha256"]
     assert got["Code"]["RepositoryType"] == "S3"
