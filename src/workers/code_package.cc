@@ -5,8 +5,11 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <system_error>
 #include <vector>
 
@@ -278,6 +281,106 @@ ExtractResult ExtractPackage(std::string_view zip, const fs::path& dest,
   Extractor extractor(dest, limits, contents);
   if (extractor.Run(zip, error)) return ExtractResult::kOk;
   return extractor.file_system_failed() ? ExtractResult::kFileSystem : ExtractResult::kBadArchive;
+}
+
+bool BuildPackage(const fs::path& dir, std::string* zip, std::string* error) {
+  struct Item {
+    std::string name;  // relative, '/'-separated; directories end in '/'
+    fs::path path;
+    mode_t mode;
+  };
+  std::vector<Item> items;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    struct stat st;
+    if (::lstat(it->path().c_str(), &st) != 0) continue;
+    // Lexically: fs::relative would resolve a link to its target's name.
+    std::string name = it->path().lexically_relative(dir).generic_string();
+    if (S_ISDIR(st.st_mode)) name += '/';
+    if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode)) continue;
+    items.push_back({name, it->path(), st.st_mode});
+  }
+  if (ec) {
+    *error = "cannot list " + dir.string() + ": " + ec.message();
+    return false;
+  }
+  std::sort(items.begin(), items.end(),
+            [](const Item& a, const Item& b) { return a.name < b.name; });
+
+  zip_error_t zerr;
+  zip_error_init(&zerr);
+  zip_source_t* out = zip_source_buffer_create(nullptr, 0, 0, &zerr);
+  if (out == nullptr) {
+    *error = zip_error_strerror(&zerr);
+    zip_error_fini(&zerr);
+    return false;
+  }
+  zip_source_keep(out);
+  auto release = [&] { zip_source_free(out); };
+  zip_t* archive = zip_open_from_source(out, ZIP_TRUNCATE, &zerr);
+  if (archive == nullptr) {
+    *error = zip_error_strerror(&zerr);
+    zip_error_fini(&zerr);
+    release();
+    return false;
+  }
+  constexpr time_t kFixedTime = 315532800;  // 1980-01-01, the earliest a zip can say
+  // Contents must outlive zip_close, which is when libzip reads them.
+  std::vector<std::unique_ptr<std::string>> contents;
+  for (const Item& item : items) {
+    zip_int64_t index;
+    if (S_ISDIR(item.mode)) {
+      index = zip_dir_add(archive, item.name.c_str(), ZIP_FL_ENC_UTF_8);
+    } else {
+      auto data = std::make_unique<std::string>();
+      if (S_ISLNK(item.mode)) {
+        *data = fs::read_symlink(item.path, ec).string();
+      } else {
+        std::ifstream in(item.path, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        if (!in) ec = std::make_error_code(std::errc::io_error);
+        *data = ss.str();
+      }
+      if (ec) {
+        *error = "cannot read " + item.path.string() + ": " + ec.message();
+        zip_discard(archive);
+        release();
+        return false;
+      }
+      zip_source_t* s = zip_source_buffer(archive, data->data(), data->size(), 0);
+      contents.push_back(std::move(data));
+      index = s == nullptr ? -1 : zip_file_add(archive, item.name.c_str(), s, ZIP_FL_ENC_UTF_8);
+      if (index < 0 && s != nullptr) zip_source_free(s);
+    }
+    if (index < 0) {
+      *error = "cannot add " + item.name + ": " + zip_strerror(archive);
+      zip_discard(archive);
+      release();
+      return false;
+    }
+    auto i = static_cast<zip_uint64_t>(index);
+    zip_file_set_mtime(archive, i, kFixedTime, 0);
+    zip_file_set_external_attributes(archive, i, 0, ZIP_OPSYS_UNIX,
+                                     static_cast<zip_uint32_t>(item.mode) << 16);
+  }
+  if (zip_close(archive) != 0) {
+    *error = std::string("cannot write the archive: ") + zip_strerror(archive);
+    zip_discard(archive);
+    release();
+    return false;
+  }
+  zip_stat_t st;
+  bool ok = zip_source_stat(out, &st) == 0 && zip_source_open(out) == 0;
+  if (ok) {
+    zip->resize(static_cast<size_t>(st.size));
+    ok = zip_source_read(out, zip->data(), st.size) == static_cast<zip_int64_t>(st.size);
+    zip_source_close(out);
+  }
+  release();
+  if (!ok) *error = "cannot read the archive back";
+  return ok;
 }
 
 std::string PackageSha256(std::string_view zip) {

@@ -44,6 +44,12 @@ ExtractResult ExtractPackage(std::string_view zip, const std::filesystem::path& 
                              const PackageLimits& limits, PackageContents* contents,
                              std::string* error);
 
+// The other way: a zip archive of every file, link and directory under `dir` (paths relative
+// to it, sorted, modes kept, every timestamp the same fixed value), so that the same files
+// always give the same bytes and CodeSha256 (`spool apply` re-uploads only changed code).
+// False with *error when a file cannot be read.
+bool BuildPackage(const std::filesystem::path& dir, std::string* zip, std::string* error);
+
 // Lambda's CodeSha256: base64 of the SHA-256 of the archive bytes.
 std::string PackageSha256(std::string_view zip);
 

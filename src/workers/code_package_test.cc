@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -168,6 +169,30 @@ TEST_F(CodePackageTest, CountsInflatedBytesAgainstTheLimit) {
 TEST_F(CodePackageTest, DuplicateEntriesAreTheArchivesFault) {
   EXPECT_EQ(Extract(MakeZip({{"a/", "", 0}, {"a/b", "1", 0}, {"a", "x", 0}})),
             ExtractResult::kBadArchive);
+}
+
+TEST_F(CodePackageTest, BuiltPackagesAreDeterministicAndRoundTrip) {
+  fs::path src = base_ / "src";
+  fs::create_directories(src / "lib");
+  std::ofstream(src / "index.js") << "exports.handler = async () => 1;\n";
+  std::ofstream(src / "lib/util.js") << "module.exports = 2;\n";
+  std::ofstream(src / "bootstrap") << "#!/bin/sh\n";
+  fs::permissions(src / "bootstrap", fs::perms::owner_all);
+  fs::create_symlink("util.js", src / "lib/alias.js");
+  std::string one, two, error;
+  ASSERT_TRUE(BuildPackage(src, &one, &error)) << error;
+  // Touching a file changes its timestamp, not the archive.
+  fs::last_write_time(src / "index.js", fs::file_time_type::clock::now() - std::chrono::hours(5));
+  ASSERT_TRUE(BuildPackage(src, &two, &error)) << error;
+  EXPECT_EQ(PackageSha256(one), PackageSha256(two));
+  ASSERT_EQ(Extract(one), ExtractResult::kOk) << error_;
+  EXPECT_EQ(ReadFile(dest() / "lib/util.js"), "module.exports = 2;\n");
+  EXPECT_EQ(fs::read_symlink(dest() / "lib/alias.js"), "util.js");
+  EXPECT_EQ(fs::status(dest() / "bootstrap").permissions() & fs::perms::owner_exec,
+            fs::perms::owner_exec);
+  std::ofstream(src / "index.js") << "changed";
+  ASSERT_TRUE(BuildPackage(src, &two, &error));
+  EXPECT_NE(PackageSha256(one), PackageSha256(two));
 }
 
 TEST_F(CodePackageTest, ShaIsBase64OfSha256) {
