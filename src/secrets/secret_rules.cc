@@ -65,6 +65,14 @@ bool MatchesValue(const SecretInfo& s, std::string_view key, std::string_view va
 
 }  // namespace
 
+std::string Printable(std::string_view text, size_t max) {
+  std::string out(text.substr(0, max));
+  for (char& c : out) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return out;
+}
+
 Error LengthError(std::string_view member, size_t min, size_t max) {
   std::string bound = min > 0 ? "greater than or equal to " + std::to_string(min) +
                                     " and less than or equal to " + std::to_string(max)
@@ -158,7 +166,7 @@ std::optional<Error> CheckFilters(const std::vector<ListFilter>& filters) {
                                                "all"};
   for (const auto& f : filters) {
     if (std::find(std::begin(kKeys), std::end(kKeys), f.key) == std::end(kKeys)) {
-      return Invalid("Invalid filter key: " + f.key.substr(0, 64) +
+      return Invalid("Invalid filter key: " + Printable(f.key, 64) +
                      ". Spool supports name, description, tag-key, tag-value and all.");
     }
     if (f.values.empty() || f.values.size() > kMaxFilterValues) {

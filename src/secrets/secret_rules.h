@@ -34,6 +34,11 @@ inline constexpr int64_t kMaxRecoveryDays = 30;
 inline constexpr int64_t kDefaultRecoveryDays = 30;
 inline constexpr size_t kArnSuffixLength = 6;  // "-" + this many letters and digits
 
+// `text` fit for an error message whatever it holds: at most `max` bytes, every byte that is not
+// printable ASCII replaced by '?' (so a cut never splits a UTF-8 sequence and the JSON answer
+// stays valid).
+std::string Printable(std::string_view text, size_t max);
+
 // AWS's request-validation message for a member outside its length range.
 Error LengthError(std::string_view member, size_t min, size_t max);
 

@@ -511,13 +511,13 @@ Result<SecretInfo> SecretStore::Tag(std::string_view id, const Tags& tags) {
   if (!found.ok()) return found.error();
   Secret& secret = *found.value();
   Secret before = secret;
-  for (const auto& [k, v] : tags) {
+  for (const auto& tag : tags) {
     auto it = std::find_if(secret.info.tags.begin(), secret.info.tags.end(),
-                           [&](const auto& t) { return t.first == k; });
+                           [&](const auto& t) { return t.first == tag.first; });
     if (it != secret.info.tags.end()) {
-      it->second = v;
+      it->second = tag.second;
     } else {
-      secret.info.tags.emplace_back(k, v);
+      secret.info.tags.push_back(tag);
     }
   }
   if (auto e = CheckTags(secret.info.tags)) {

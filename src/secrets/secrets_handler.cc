@@ -3,6 +3,7 @@
 #include <array>
 #include <utility>
 
+#include "secrets/secret_rules.h"
 #include "secrets/secrets_params.h"
 
 namespace spool::secrets {
@@ -61,9 +62,9 @@ Answer Handler::Handle(std::string_view action, std::string_view body,
   try {
     ActionFn fn = Find(action);
     if (fn == nullptr) {
-      internal::Throw("UnknownOperationException",
-                      "Spool's Secrets Manager API does not implement " +
-                          std::string(action.substr(0, 128)) + ".");
+      internal::Throw(
+          "UnknownOperationException",
+          "Spool's Secrets Manager API does not implement " + Printable(action, 128) + ".");
     }
     json::object request;
     if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) {

@@ -109,6 +109,8 @@ TEST_F(SecretsHandlerTest, BadInputGetsAwsErrorTypes) {
   EXPECT_EQ(ErrorOf("ListSecrets", {{"Filters", json::array{json::object{{"Key", "owner"}}}}}),
             "InvalidParameterException");
   EXPECT_EQ(ErrorOf("RotateSecret", {}), "UnknownOperationException");
+  // An action that is not UTF-8 (from the X-Amz-Target header) still gets a JSON answer.
+  EXPECT_EQ(ErrorOf("List\xb5Secrets", {}), "UnknownOperationException");
   Answer a = handler_->Handle("ListSecrets", "[1]", authorize_);
   EXPECT_EQ(a.status, 400);
   EXPECT_NE(a.body.find("SerializationException"), std::string::npos);
