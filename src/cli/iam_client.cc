@@ -1,11 +1,10 @@
 #include "cli/iam_client.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "auth/canonical.h"
 #include "cli/signed_http.h"
+#include "spool/credentials.h"
 
 namespace spool::cli {
 namespace {
@@ -13,33 +12,6 @@ namespace {
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
   return v ? v : "";
-}
-
-// The [default] profile of an AWS credentials file.
-bool ReadCredentialsFile(const std::string& path, auth::Credentials* out) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::string line, section;
-  auto trim = [](std::string s) {
-    size_t a = s.find_first_not_of(" \t\r"), b = s.find_last_not_of(" \t\r");
-    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-  };
-  while (std::getline(in, line)) {
-    line = trim(line);
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line.front() == '[') {
-      section = trim(line.substr(1, line.find(']') - 1));
-      continue;
-    }
-    if (section != "default") continue;
-    size_t eq = line.find('=');
-    if (eq == std::string::npos) continue;
-    std::string key = trim(line.substr(0, eq)), value = trim(line.substr(eq + 1));
-    if (key == "aws_access_key_id") out->access_key_id = value;
-    if (key == "aws_secret_access_key") out->secret_access_key = value;
-    if (key == "aws_session_token") out->session_token = value;
-  }
-  return !out->access_key_id.empty() && !out->secret_access_key.empty();
 }
 
 std::string FormEncode(const std::vector<std::pair<std::string, std::string>>& params) {
@@ -70,27 +42,24 @@ bool LoadSettings(const std::string& endpoint_flag, ClientSettings* out, std::st
   out->endpoint = !endpoint_flag.empty()           ? endpoint_flag
                   : !Env("SPOOL_ENDPOINT").empty() ? Env("SPOOL_ENDPOINT")
                                                    : "http://127.0.0.1:9324";
-  if (!Env("AWS_REGION").empty()) {
-    out->region = Env("AWS_REGION");
-  } else if (!Env("AWS_DEFAULT_REGION").empty()) {
-    out->region = Env("AWS_DEFAULT_REGION");
+  // The AWS chain of the C++ client (src/client): environment, then the profile of the shared
+  // files; then the root key of a local server's data directory.
+  out->region = spool::ResolveRegion();
+  Result<spool::Credentials> found = spool::DefaultCredentialChain()->Get();
+  if (!found) {
+    found = spool::ProfileCredentials({.profile = "default",
+                                       .credentials_file = "spool-data/root-credentials",
+                                       .config_file = "/dev/null"})
+                ->Get();
   }
-  out->credentials.access_key_id = Env("AWS_ACCESS_KEY_ID");
-  out->credentials.secret_access_key = Env("AWS_SECRET_ACCESS_KEY");
-  out->credentials.session_token = Env("AWS_SESSION_TOKEN");
-  if (!out->credentials.access_key_id.empty() && !out->credentials.secret_access_key.empty()) {
+  if (found) {
+    out->credentials = {found->access_key_id, found->secret_access_key, found->session_token};
     return true;
   }
-  out->credentials = {};
-  if (!Env("AWS_SHARED_CREDENTIALS_FILE").empty() &&
-      ReadCredentialsFile(Env("AWS_SHARED_CREDENTIALS_FILE"), &out->credentials)) {
-    return true;
-  }
-  if (ReadCredentialsFile("spool-data/root-credentials", &out->credentials)) return true;
   *error =
-      "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-      "AWS_SHARED_CREDENTIALS_FILE (a local server's root key is in "
-      "DATA_DIR/root-credentials)";
+      "no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in "
+      "AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials (AWS_PROFILE; a local server's root "
+      "key is in DATA_DIR/root-credentials)";
   return false;
 }
 
