@@ -251,6 +251,14 @@ Result<Written> SecretStore::Create(const CreateRequest& r) {
                    "You can't create this secret because a secret with this name is already "
                    "scheduled for deletion."};
     }
+    // A retry of this very call (same ClientRequestToken, same value) is answered as the first.
+    const Secret& existing = it->second;
+    for (const auto& v : existing.versions) {
+      if (r.value && !r.version_id.empty() && v.info.id == r.version_id &&
+          OpenValue(existing.info.arn, v) == r.value) {
+        return Written{existing.info.name, existing.info.arn, v.info};
+      }
+    }
     return Error{Errc::kAlreadyExists,
                  "The operation failed because the secret " + r.name + " already exists."};
   }

@@ -182,6 +182,12 @@ TEST_F(SecretStoreTest, ClientRequestTokenIsIdempotentForTheSameValueOnly) {
   ASSERT_TRUE(same.ok());
   EXPECT_EQ(same.value().version->id, token);
   EXPECT_EQ(store_->Describe("idem").value().versions.size(), 1u);
+  // CreateSecret retried with its token and value (an SDK retry after a lost answer).
+  auto retried = Create("idem", SecretValue{false, "v"}, token);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried.value().arn, first.value().arn);
+  EXPECT_EQ(Create("idem", SecretValue{false, "x"}, token).error().code, Errc::kAlreadyExists);
+  EXPECT_EQ(Create("idem", SecretValue{false, "v"}).error().code, Errc::kAlreadyExists);
   auto other = Put("idem", "w", token);
   ASSERT_FALSE(other.ok());
   EXPECT_EQ(other.error().code, Errc::kAlreadyExists);

@@ -131,7 +131,11 @@ def test_versions_and_staging_labels(sm):
 
 def test_client_request_token_is_idempotent(sm):
     name = new_name("idem")
-    sm.create_secret(Name=name, SecretString="v1")
+    create_token = str(uuid.uuid4())
+    created = sm.create_secret(Name=name, SecretString="v1", ClientRequestToken=create_token)
+    # The SDK's retry of a CreateSecret whose answer was lost succeeds as the first call did.
+    retried = sm.create_secret(Name=name, SecretString="v1", ClientRequestToken=create_token)
+    assert retried["ARN"] == created["ARN"] and retried["VersionId"] == create_token
     token = str(uuid.uuid4())
     first = sm.put_secret_value(SecretId=name, SecretString="v2", ClientRequestToken=token)
     again = sm.put_secret_value(SecretId=name, SecretString="v2", ClientRequestToken=token)
