@@ -15,6 +15,7 @@
 #include "server/data_dir.h"
 #include "server/serve.h"
 #include "server/worker.h"
+#include "stack/stack_command.h"
 #include "workers/exec_runtime.h"
 
 int main(int argc, char** argv) {
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   logs_command.Register(app);
   spool::cli::SecretsCommand secrets_command;
   secrets_command.Register(app);
+  spool::stack::StackCommands stack_commands;
+  stack_commands.Register(app);
 
   auto* worker = app.add_subcommand(
       "worker", "Run the functions of a remote Spool on this host (its mappings, its queues).");
@@ -144,6 +147,7 @@ int main(int argc, char** argv) {
   if (lambda_commands.parsed()) return lambda_commands.Run();
   if (logs_command.parsed()) return logs_command.Run();
   if (secrets_command.parsed()) return secrets_command.Run();
+  if (stack_commands.parsed()) return stack_commands.Run();
 
   if (serve->parsed()) {
     ServeConfig config;
