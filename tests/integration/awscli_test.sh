@@ -2,8 +2,9 @@
 # A queue's life through Debian's AWS CLI (Query protocol) against a real `spool serve`:
 # create-queue -> get-queue-url -> send-message -> receive-message -> delete-message ->
 # get-queue-attributes -> list-queues -> list-queue-tags -> delete-queue, plus two errors;
-# users, keys and policies through aws iam; functions (made with `spool functions create`: the
-# AWS CLI cannot upload a directory) and event source mappings through aws lambda; a function's
+# users, keys and policies through aws iam; functions (from a directory with `spool functions
+# create`, from a zip archive with aws lambda create-function --zip-file), Invoke and event
+# source mappings through aws lambda; a function's
 # logs through aws logs (describe-log-groups, tail, filter-log-events); secrets through aws
 # secretsmanager (create, get, put, describe, list, update, tags, delete, restore, errors).
 # Needs SPOOL_BIN (absolute path of the spool binary). Outputs are checked with python3's json.
