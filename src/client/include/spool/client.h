@@ -8,8 +8,12 @@
 //   auto sent = client->SendMessage({.queue_url = *url, .body = R"({"order": 17})"});
 //   auto got = client->ReceiveMessage({.queue_url = *url, .max_number_of_messages = 10,
 //                                      .wait_time_seconds = 20});
-//   for (const spool::Message& m : *got) { Handle(m.body); client->DeleteMessage(*url,
-//   m.receipt_handle); }
+//   for (const spool::Message& m : *got) {
+//     Handle(m.body);
+//     if (auto done = client->DeleteMessage(*url, m.receipt_handle); !done) Log(done.error());
+//   }
+//
+// Results are [[nodiscard]]: a call whose failure is ignored should say so ((void) or a check).
 //
 // Threading: one Client may be used from any number of threads at once (each call takes a
 // pooled connection of its own); calls block the calling thread. Create one per process and
