@@ -4,7 +4,7 @@ BUILD_DIR := build/$(PRESET)
 SPOOL := $(BUILD_DIR)/src/server/spool
 JOBS ?= $(shell nproc)
 
-.PHONY: run test deps build build-asan unit unit-asan integration fmt fmt-check fuzz microbench clean
+.PHONY: run serve test deps build build-asan unit unit-asan integration fmt fmt-check fuzz microbench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -17,7 +17,12 @@ build-asan: deps
 	@cmake --preset asan-ubsan >/dev/null
 	@cmake --build --preset asan-ubsan -j $(JOBS)
 
+# The broker with the orders demo (scripts/run-demo.sh): its stack applied, its web app on
+# http://127.0.0.1:3000. `make serve` runs the broker alone.
 run: build
+	@scripts/run-demo.sh $(BUILD_DIR) $(ARGS)
+
+serve: build
 	@$(SPOOL) serve $(ARGS)
 
 unit: build

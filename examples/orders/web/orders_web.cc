@@ -16,6 +16,7 @@
 // connection, at most 64 at once; SIGINT/SIGTERM stop it.
 
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -310,8 +311,8 @@ int main(int argc, char** argv) {
     int sig = 0;
     sigwait(&signals, &sig);
     g_stop = true;
-    beast::error_code ec;
-    acceptor.close(ec);
+    // Closing a socket does not wake a thread blocked in accept(); shutting it down does.
+    ::shutdown(acceptor.native_handle(), SHUT_RDWR);
   });
 
   constexpr size_t kMaxConnections = 64;
