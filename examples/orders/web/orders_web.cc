@@ -146,6 +146,8 @@ http::response<http::string_body> Handle(const Config& config, OrderQueue& queue
     auto order = orders::ParseOrder(req.body(), &problem);
     if (!order) {
       std::printf("order refused: %s\n", problem.c_str());
+      std::fflush(stdout);
+      std::fflush(stdout);
       return JsonAnswer(v, http::status::bad_request, {{"error", problem}});
     }
     std::string id = NewId();
