@@ -39,8 +39,8 @@ struct FunctionConfig {
   // The runtime as the client named it ("nodejs20.x", "python3.12", "provided.al2023" or one of
   // Spool's names), shown back as Lambda shows it; "" means RuntimeName(runtime).
   std::string runtime_id;
-  std::string handler;                             // 1..128 characters; see Runtime
-  std::string code_dir;                            // absolute path of the code directory
+  std::string handler;   // 1..128 characters; see Runtime
+  std::string code_dir;  // absolute path of the code directory
   // Set when the code came as a deployment package (Lambda's ZipFile): code_dir is then its
   // unpacked copy in the server's code store (code_store.h), code_archive the archive as
   // uploaded, code_sha256 and code_size Lambda's CodeSha256 (base64) and CodeSize. Empty and 0
