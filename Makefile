@@ -38,10 +38,10 @@ test: fmt-check unit unit-asan integration
 	@echo "make test: all suites passed"
 
 fmt:
-	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	@find src fuzz examples -name '*.h' -o -name '*.cc' | xargs clang-format -i
 
 fmt-check: deps
-	@find src fuzz -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
+	@find src fuzz examples -name '*.h' -o -name '*.cc' | xargs clang-format --dry-run --Werror
 
 # Google Benchmark micro-benchmarks of the hot primitives (release build).
 microbench: build
