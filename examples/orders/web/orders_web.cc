@@ -27,6 +27,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -189,20 +190,33 @@ std::mutex g_mu;
 std::condition_variable g_cv;
 std::set<tcp::socket*> g_sockets;
 size_t g_active = 0;  // threads serving a connection (counted before they start)
+std::atomic<bool> g_stop{false};
 
 void Serve(const Config& config, OrderQueue& queue, tcp::socket socket) {
+  // Uncounted last, once the socket is closed: main() destroys the io_context the socket belongs
+  // to as soon as no thread is counted.
+  struct Uncount {
+    ~Uncount() {
+      std::lock_guard lock(g_mu);
+      --g_active;
+      g_cv.notify_all();
+    }
+  } uncount;
   beast::tcp_stream stream(std::move(socket));
   {
     std::lock_guard lock(g_mu);
     g_sockets.insert(&stream.socket());
+    // A stop that came before this connection was registered did not end it: end it here.
+    if (g_stop) {
+      beast::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_receive, ec);
+    }
   }
   struct Unregister {
     tcp::socket* s;
     ~Unregister() {
       std::lock_guard lock(g_mu);
       g_sockets.erase(s);
-      --g_active;
-      g_cv.notify_all();
     }
   } unregister{&stream.socket()};
   beast::flat_buffer buffer;
@@ -228,8 +242,6 @@ void Serve(const Config& config, OrderQueue& queue, tcp::socket socket) {
     if (ec || !res.keep_alive()) return;
   }
 }
-
-std::atomic<bool> g_stop{false};
 
 }  // namespace
 
@@ -342,7 +354,10 @@ int main(int argc, char** argv) {
     beast::error_code ec;
     s->shutdown(tcp::socket::shutdown_receive, ec);
   }
-  g_cv.wait_for(lock, std::chrono::seconds(10), [] { return g_active == 0; });
+  bool all_ended = g_cv.wait_for(lock, std::chrono::seconds(10), [] { return g_active == 0; });
   std::printf("orders-web stopped\n");
+  std::fflush(stdout);
+  // A connection still being served uses io and queue: leave without destroying them.
+  if (!all_ended) std::_Exit(0);
   return 0;
 }
