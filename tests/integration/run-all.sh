@@ -54,7 +54,7 @@ run_suite "boto3 (Query protocol, Debian's python3-boto3)" \
   /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration/boto3
 run_suite "workers (Lambda handlers: Spool's bootstraps, aws-lambda-ric, exec; failures, scaling, FIFO, spool worker)" \
   /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration/workers
-run_suite "javascript (JSON protocol, @aws-sdk/client-sqs and sqs-consumer)" \
+run_suite "javascript (the JS SDK's SQS, Lambda, Logs and Secrets Manager clients; sqs-consumer; the orders demo in headless Chromium)" \
   node --test --test-concurrency=1 tests/js/
 run_suite "durability (restarts, data directory lock, torn tail, corruption and repair)" \
   bash tests/integration/durability_test.sh
