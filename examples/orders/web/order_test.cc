@@ -49,6 +49,10 @@ TEST(OrderTest, RefusesWithAClearMessage) {
             "The quantity must be from 1 to 1000.");
   EXPECT_EQ(Problem(R"({"name": "a", "address": "b", "quantity": 1001})"),
             "The quantity must be from 1 to 1000.");
+  EXPECT_EQ(Problem(R"({"name": "a", "address": "b", "quantity": 1e300})"),
+            "The quantity must be from 1 to 1000.");
+  EXPECT_EQ(Problem(R"({"name": "a", "address": "b", "quantity": -1e300})"),
+            "The quantity must be from 1 to 1000.");
   EXPECT_EQ(
       Problem(R"({"name": ")" + std::string(101, 'n') + R"(", "address": "b", "quantity": 1})"),
       "The name must be at most 100 characters.");
