@@ -78,15 +78,18 @@ std::optional<Order> ParseOrder(std::string_view body, std::string* problem) {
     *problem = "A required field is missing: quantity.";
     return std::nullopt;
   }
-  bool whole = q->is_int64() || q->is_uint64() ||
-               (q->is_double() &&
-                q->get_double() == static_cast<double>(static_cast<int64_t>(q->get_double())));
-  if (!whole) {
+  if (!q->is_number()) {
     *problem = "The quantity must be a whole number.";
     return std::nullopt;
   }
   double value = q->to_number<double>();
-  if (value < 1 || value > static_cast<double>(kMaxQuantity)) {
+  // The range first: only then is the conversion to an integer defined (1e300 is a number).
+  bool in_range = value >= 1 && value <= static_cast<double>(kMaxQuantity);
+  if (in_range && value != static_cast<double>(static_cast<int64_t>(value))) {
+    *problem = "The quantity must be a whole number.";
+    return std::nullopt;
+  }
+  if (!in_range) {
     *problem = "The quantity must be from 1 to " + std::to_string(kMaxQuantity) + ".";
     return std::nullopt;
   }
