@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_members.h"
 #include "logs/log_store.h"
 #include "logs/logs_api.h"
 
@@ -27,19 +28,11 @@ struct LogsError {
 
 // The members of a request body, read with their CloudWatch types. A member of another JSON type
 // is a SerializationException; absent (or null) members are nullopt.
-class Params {
+class Params : public common::JsonMembers {
  public:
-  explicit Params(const boost::json::object& body) : body_(body) {}
-  std::optional<std::string> String(std::string_view name) const;
-  std::optional<int64_t> Long(std::string_view name) const;
-  std::optional<bool> Bool(std::string_view name) const;
-  std::optional<std::vector<std::string>> StringList(std::string_view name) const;
+  explicit Params(const boost::json::object& body);
   // `limit` between min and max (InvalidParameter outside), or `fallback`.
   int64_t Limit(std::string_view name, int64_t min, int64_t max, int64_t fallback) const;
-
- private:
-  const boost::json::value* Get(std::string_view name) const;
-  const boost::json::object& body_;
 };
 
 inline constexpr std::string_view kLambdaGroupPrefix = "/aws/lambda/";

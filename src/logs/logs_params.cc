@@ -12,7 +12,7 @@ namespace json = boost::json;
 
 constexpr size_t kTokenDigits = 56;
 
-[[noreturn]] void WrongType(std::string_view name, std::string_view expected) {
+[[noreturn]] void SerializationError(std::string_view name, std::string_view expected) {
   Throw("SerializationException",
         "Member '" + std::string(name) + "' must be " + std::string(expected) + ".");
 }
@@ -38,47 +38,7 @@ void InvalidParameter(std::string message) {
   Throw("InvalidParameterException", std::move(message));
 }
 
-const json::value* Params::Get(std::string_view name) const {
-  auto it = body_.find(name);
-  if (it == body_.end() || it->value().is_null()) return nullptr;
-  return &it->value();
-}
-
-std::optional<std::string> Params::String(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) WrongType(name, "a string");
-  return std::string(v->get_string());
-}
-
-std::optional<int64_t> Params::Long(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() <= uint64_t{INT64_MAX}) {
-    return static_cast<int64_t>(v->get_uint64());
-  }
-  WrongType(name, "an integer");
-}
-
-std::optional<bool> Params::Bool(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_bool()) WrongType(name, "a boolean");
-  return v->get_bool();
-}
-
-std::optional<std::vector<std::string>> Params::StringList(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_array()) WrongType(name, "a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : v->get_array()) {
-    if (!item.is_string()) WrongType(name, "a list of strings");
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
+Params::Params(const json::object& body) : common::JsonMembers(body, &SerializationError) {}
 
 int64_t Params::Limit(std::string_view name, int64_t min, int64_t max, int64_t fallback) const {
   auto v = Long(name);

@@ -10,7 +10,7 @@ namespace {
 
 namespace json = boost::json;
 
-[[noreturn]] void WrongType(std::string_view name, std::string_view expected) {
+[[noreturn]] void SerializationError(std::string_view name, std::string_view expected) {
   Throw("SerializationException",
         "Member '" + std::string(name) + "' must be " + std::string(expected) + ".");
 }
@@ -26,49 +26,7 @@ void Throw(const Error& error) {
                 error.code == Errc::kStorageFailure ? 500 : 400};
 }
 
-const json::value* Params::Get(std::string_view name) const {
-  auto it = body_.find(name);
-  if (it == body_.end() || it->value().is_null()) return nullptr;
-  return &it->value();
-}
-
-bool Params::Has(std::string_view name) const { return Get(name) != nullptr; }
-
-std::optional<std::string> Params::String(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_string()) WrongType(name, "a string");
-  return std::string(v->get_string());
-}
-
-std::optional<int64_t> Params::Long(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64() && v->get_uint64() <= uint64_t{INT64_MAX}) {
-    return static_cast<int64_t>(v->get_uint64());
-  }
-  WrongType(name, "an integer");
-}
-
-std::optional<bool> Params::Bool(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_bool()) WrongType(name, "a boolean");
-  return v->get_bool();
-}
-
-std::optional<std::vector<std::string>> Params::StringList(std::string_view name) const {
-  const json::value* v = Get(name);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_array()) WrongType(name, "a list of strings");
-  std::vector<std::string> out;
-  for (const auto& item : v->get_array()) {
-    if (!item.is_string()) WrongType(name, "a list of strings");
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
+Params::Params(const json::object& body) : common::JsonMembers(body, &SerializationError) {}
 
 std::string Params::Required(std::string_view name, std::string_view member, size_t max) const {
   std::optional<std::string> v = String(name);
@@ -92,7 +50,7 @@ std::optional<SecretValue> Params::Value() const {
   if (text) return SecretValue{false, std::move(*text)};
   if (!binary) return std::nullopt;
   std::optional<std::string> bytes = common::Base64Decode(*binary);
-  if (!bytes) WrongType("SecretBinary", "base64-encoded binary data");
+  if (!bytes) Wrong("SecretBinary", "base64-encoded binary data");
   return SecretValue{true, std::move(*bytes)};
 }
 
@@ -100,10 +58,10 @@ Tags Params::TagList(std::string_view name) const {
   const json::value* v = Get(name);
   Tags tags;
   if (v == nullptr) return tags;
-  if (!v->is_array()) WrongType(name, "a list of tags");
+  if (!v->is_array()) Wrong(name, "a list of tags");
   for (const auto& item : v->get_array()) {
     const json::object* o = item.if_object();
-    if (o == nullptr) WrongType(name, "a list of tags");
+    if (o == nullptr) Wrong(name, "a list of tags");
     Params tag(*o);
     tags.emplace_back(tag.String("Key").value_or(""), tag.String("Value").value_or(""));
   }
@@ -114,10 +72,10 @@ std::vector<ListFilter> Params::Filters() const {
   const json::value* v = Get("Filters");
   std::vector<ListFilter> filters;
   if (v == nullptr) return filters;
-  if (!v->is_array()) WrongType("Filters", "a list of filters");
+  if (!v->is_array()) Wrong("Filters", "a list of filters");
   for (const auto& item : v->get_array()) {
     const json::object* o = item.if_object();
-    if (o == nullptr) WrongType("Filters", "a list of filters");
+    if (o == nullptr) Wrong("Filters", "a list of filters");
     Params filter(*o);
     filters.push_back(ListFilter{filter.String("Key").value_or(""),
                                  filter.StringList("Values").value_or(std::vector<std::string>{})});

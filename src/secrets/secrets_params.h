@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/json_members.h"
 #include "secrets/secret_store.h"
 #include "secrets/secrets_handler.h"
 
@@ -27,14 +28,9 @@ struct Failure {
 
 // The members of a request body, read with their Secrets Manager types. A member of another JSON
 // type is a SerializationException; absent (or null) members are nullopt.
-class Params {
+class Params : public common::JsonMembers {
  public:
-  explicit Params(const boost::json::object& body) : body_(body) {}
-  bool Has(std::string_view name) const;  // present and not null
-  std::optional<std::string> String(std::string_view name) const;
-  std::optional<int64_t> Long(std::string_view name) const;
-  std::optional<bool> Bool(std::string_view name) const;
-  std::optional<std::vector<std::string>> StringList(std::string_view name) const;
+  explicit Params(const boost::json::object& body);
   // A required string: ValidationException when absent, empty or longer than `max`. `member` is
   // its name in AWS's messages ("secretId").
   std::string Required(std::string_view name, std::string_view member, size_t max) const;
@@ -42,10 +38,6 @@ class Params {
   std::optional<SecretValue> Value() const;
   Tags TagList(std::string_view name) const;
   std::vector<ListFilter> Filters() const;
-
- private:
-  const boost::json::value* Get(std::string_view name) const;
-  const boost::json::object& body_;
 };
 
 // What an action needs besides its parameters.
