@@ -147,6 +147,16 @@ int Run(Planner& p, const std::string& stack, bool plan_only, std::FILE* out) {
   size_t creates = 0, changes = 0;
   for (const Step& s : p.changes) (s.op == '+' ? creates : changes) += 1;
   if (p.changes.empty() && p.deletes.empty()) {
+    // Resources adopted as they are change nothing but the record.
+    if (p.spec != nullptr && SerializeRecord(p.old) != SerializeRecord(p.next) && !plan_only) {
+      if (std::string e = WriteRecord(*p.remote, p.next); !e.empty()) {
+        std::fprintf(out, "error: writing the stack's record: %s\n", e.c_str());
+        return 1;
+      }
+      std::fprintf(out, "Stack %s took over what the file declares; nothing else to do.\n",
+                   stack.c_str());
+      return 0;
+    }
     std::fprintf(out, "Stack %s is up to date: nothing to do.\n", stack.c_str());
     return 0;
   }

@@ -234,3 +234,17 @@ def test_resources_outside_the_stack_are_refused_unless_adopted(stack, endpoint,
     assert "Applied." in adopted.stdout
     assert queue_url(sqs, stack.queue) is not None
     assert "nothing to do" in stack.apply().stdout
+
+
+def test_adopting_resources_as_they_are_records_them(stack, endpoint, sqs):
+    stack.write(mapping=False)
+    stack.apply()
+    # The record goes (as if the stack had been made elsewhere): everything exists unowned.
+    client("secretsmanager", endpoint).delete_secret(
+        SecretId="spool-stack/" + stack.name, ForceDeleteWithoutRecovery=True)
+    assert stack.apply(check=False).returncode == 1
+    adopted = stack.apply("--adopt")
+    assert "took over" in adopted.stdout or "Applied." in adopted.stdout, adopted.stdout
+    assert "nothing to do" in stack.apply().stdout
+    stack.destroy()
+    assert queue_url(sqs, stack.queue) is None
