@@ -8,9 +8,6 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, test } from "node:test";
 
 import {
@@ -49,6 +46,7 @@ import { CreateQueueCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import {
   CREDENTIALS,
   REGION,
+  createUser,
   queueArn,
   uniqueName,
   useSuiteServer,
@@ -314,28 +312,14 @@ describe("authorisation", () => {
       FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: ROLE,
       Code: { ZipFile: handler("auth") },
     }));
-    const user = uniqueName("jsuser");
-    const dir = mkdtempSync(join(tmpdir(), "spool-js-lambda-"));
-    const policy = join(dir, "policy.json");
-    writeFileSync(policy, JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{
-        Effect: "Allow", Action: "lambda:InvokeFunction",
-        Resource: `arn:aws:lambda:${REGION}:000000000000:function:${name}`,
-      }],
-    }));
-    const spool = (...args) => execFileSync(process.env.SPOOL_BIN, args, {
-      env: { ...process.env, SPOOL_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey },
-      encoding: "utf8",
-    });
-    spool("users", "create", user);
-    spool("policies", "put", user, "invoke-one", policy);
-    const keys = Object.fromEntries(spool("keys", "create", user).split("\n")
-      .filter((l) => l.includes("=") && !l.startsWith("#")).map((l) => l.split("=", 2)));
-    const app = lambdaClient(server.endpoint, {
-      accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY,
-    });
+    const app = lambdaClient(server.endpoint, createUser(server.endpoint, uniqueName("jsuser"),
+      "invoke-one", {
+        Version: "2012-10-17",
+        Statement: [{
+          Effect: "Allow", Action: "lambda:InvokeFunction",
+          Resource: `arn:aws:lambda:${REGION}:000000000000:function:${name}`,
+        }],
+      }));
     try {
       const r = await app.send(new InvokeCommand({ FunctionName: name, Payload: "{}" }));
       assert.equal(decode(r.Payload).tag, "auth");

@@ -4,10 +4,6 @@
 // that may read one secret only.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, describe, test } from "node:test";
 
 import {
@@ -28,7 +24,7 @@ import {
   paginateListSecrets,
 } from "@aws-sdk/client-secrets-manager";
 
-import { CREDENTIALS, REGION, uniqueName, useSuiteServer, withLogs } from "./lib/spool.mjs";
+import { CREDENTIALS, REGION, createUser, uniqueName, useSuiteServer, withLogs } from "./lib/spool.mjs";
 
 let server;
 let sm;
@@ -157,24 +153,10 @@ describe("an IAM user allowed one secret", () => {
     const allowed = await sm.send(new CreateSecretCommand({ Name: uniqueName("granted"), SecretString: "yours" }));
     const other = await sm.send(new CreateSecretCommand({ Name: uniqueName("other"), SecretString: "not yours" }));
     const user = uniqueName("webapp");
-    const dir = mkdtempSync(join(tmpdir(), "spool-js-secrets-"));
-    const policy = join(dir, "policy.json");
-    writeFileSync(policy, JSON.stringify({
+    const app = secretsClient(server.endpoint, createUser(server.endpoint, user, "read-one", {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: allowed.ARN }],
     }));
-    const spool = (...args) => execFileSync(process.env.SPOOL_BIN, args, {
-      env: { ...process.env, SPOOL_ENDPOINT: server.endpoint, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey },
-      encoding: "utf8",
-    });
-    spool("users", "create", user);
-    spool("policies", "put", user, "read-one", policy);
-    const keys = Object.fromEntries(spool("keys", "create", user).split("\n")
-      .filter((l) => l.includes("=") && !l.startsWith("#")).map((l) => l.split("=", 2)));
-    const app = secretsClient(server.endpoint, {
-      accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY,
-    });
     try {
       assert.equal((await app.send(new GetSecretValueCommand({ SecretId: allowed.Name }))).SecretString, "yours");
       for (const command of [

@@ -370,3 +370,21 @@ def entries_for(action, n, handle="h"):
     if action == "delete":
         return [{"Id": "e%d" % i, "ReceiptHandle": handle} for i in range(n)]
     return [{"Id": "e%d" % i, "ReceiptHandle": handle, "VisibilityTimeout": 0} for i in range(n)]
+
+
+def make_zip(entries):
+    """A zip archive (bytes) of entries [(name, bytes or str, unix mode or None)]: Python's
+    zipfile, deflated; a mode marks the entry as made on Unix with those permissions (and type:
+    S_IFREG, S_IFDIR, S_IFLNK with the link's target as its data)."""
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data, mode in entries:
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if mode is not None:
+                info.create_system = 3
+                info.external_attr = mode << 16
+            z.writestr(info, data)
+    return buf.getvalue()

@@ -6,39 +6,23 @@ Lambda's errors. (That an unpacked package runs is the workers suite's business.
 import base64
 import hashlib
 import http.client
-import io
 import json
 import os
 import stat
 import sys
 import urllib.parse
-import zipfile
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from support import REGION, unique_name
+from support import REGION, make_zip, unique_name
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from spool_signing import signed_headers  # noqa: E402
 
 ROLE = "arn:aws:iam::000000000000:role/ignored"
-
-
-def make_zip(entries):
-    """entries: [(name, bytes or str, unix mode or None)] -> zip bytes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data, mode in entries:
-            info = zipfile.ZipInfo(name)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            if mode is not None:
-                info.create_system = 3
-                info.external_attr = mode << 16
-            z.writestr(info, data)
-    return buf.getvalue()
 
 
 def sha256_b64(data):

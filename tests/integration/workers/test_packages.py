@@ -2,31 +2,18 @@
 with ZipFile, through `spool functions create --zip`, after UpdateFunctionCode (new
 environments run the new code), with an executable whose mode the archive carries, and in `spool worker` on another process, which downloads the package."""
 
-import io
 import json
 import os
 import signal
 import stat
 import subprocess
 import tempfile
-import zipfile
 
 import support
+from support import make_zip
 from workers_support import queue_counts, wait_for
 
 ROLE = "arn:aws:iam::000000000000:role/ignored"
-
-
-def make_zip(entries):
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data, mode in entries:
-            info = zipfile.ZipInfo(name)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = mode << 16
-            z.writestr(info, data)
-    return buf.getvalue()
 
 
 def node_package(version):

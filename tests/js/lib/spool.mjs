@@ -2,9 +2,9 @@
 // pointed at it, compute digests independently, and attach the server's log to failures.
 
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomUUID } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before } from "node:test";
@@ -229,4 +229,24 @@ export function useSuiteServer(onReady) {
       assert.equal(code, 0, "spool serve must exit 0 on SIGTERM");
     }
   });
+}
+
+/**
+ * An IAM user of the server made with `spool users|policies|keys` (the root's CLI), with one
+ * inline policy; resolves to its new access key as SDK credentials.
+ */
+export function createUser(endpoint, user, policyName, policyDocument) {
+  const dir = mkdtempSync(join(tmpdir(), "spool-js-user-"));
+  const policy = join(dir, "policy.json");
+  writeFileSync(policy, JSON.stringify(policyDocument));
+  const spool = (...args) => execFileSync(process.env.SPOOL_BIN, args, {
+    env: { ...process.env, SPOOL_ENDPOINT: endpoint, AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey },
+    encoding: "utf8",
+  });
+  spool("users", "create", user);
+  spool("policies", "put", user, policyName, policy);
+  const keys = Object.fromEntries(spool("keys", "create", user).split("\n")
+    .filter((l) => l.includes("=") && !l.startsWith("#")).map((l) => l.split("=", 2)));
+  return { accessKeyId: keys.AWS_ACCESS_KEY_ID, secretAccessKey: keys.AWS_SECRET_ACCESS_KEY };
 }
