@@ -208,6 +208,22 @@ Result<bool> SecretStore::SaveLocked() {
   return true;
 }
 
+Result<bool> SecretStore::ChangeLocked(Secret& secret,
+                                       const std::function<Result<bool>(Secret&)>& change) {
+  Secret before = secret;
+  auto changed = change(secret);
+  if (!changed.ok()) {
+    secret = std::move(before);
+    return changed.error();
+  }
+  if (!changed.value()) return false;
+  if (auto saved = SaveLocked(); !saved.ok()) {
+    secret = std::move(before);
+    return saved.error();
+  }
+  return true;
+}
+
 void SecretStore::PurgeLocked(int64_t now_ms) {
   std::erase_if(secrets_, [now_ms](const auto& entry) {
     return entry.second.info.deletion_ms != 0 && entry.second.info.deletion_ms <= now_ms;
@@ -353,18 +369,17 @@ Result<Written> SecretStore::PutValue(std::string_view id, const PutRequest& r) 
   auto found = FindUsable(id);
   if (!found.ok()) return found.error();
   Secret& secret = *found.value();
-  Secret before = secret;
-  bool created = false;
-  auto added = AddVersionLocked(secret, r.version_id, r.value, r.stages, &created);
-  if (!added.ok()) return added.error();
-  if (created) {
-    secret.info.changed_ms = NowMs();
-    if (auto saved = SaveLocked(); !saved.ok()) {
-      secret = std::move(before);
-      return saved.error();
-    }
-  }
-  return Written{secret.info.name, secret.info.arn, added.value()};
+  VersionInfo version;
+  auto changed = ChangeLocked(secret, [&](Secret& s) -> Result<bool> {
+    bool created = false;
+    auto added = AddVersionLocked(s, r.version_id, r.value, r.stages, &created);
+    if (!added.ok()) return added.error();
+    version = added.value();
+    if (created) s.info.changed_ms = NowMs();
+    return created;
+  });
+  if (!changed.ok()) return changed.error();
+  return Written{secret.info.name, secret.info.arn, std::move(version)};
 }
 
 Result<Written> SecretStore::Update(std::string_view id, const UpdateRequest& r) {
@@ -385,24 +400,20 @@ Result<Written> SecretStore::Update(std::string_view id, const UpdateRequest& r)
   auto found = FindUsable(id);
   if (!found.ok()) return found.error();
   Secret& secret = *found.value();
-  Secret before = secret;
-  if (r.description) secret.info.description = r.description;
-  if (r.kms_key_id) secret.info.kms_key_id = r.kms_key_id;
   std::optional<VersionInfo> version;
-  if (r.value) {
-    bool created = false;
-    auto added = AddVersionLocked(secret, r.version_id, *r.value, {}, &created);
-    if (!added.ok()) {
-      secret = std::move(before);
-      return added.error();
+  auto changed = ChangeLocked(secret, [&](Secret& s) -> Result<bool> {
+    if (r.description) s.info.description = r.description;
+    if (r.kms_key_id) s.info.kms_key_id = r.kms_key_id;
+    if (r.value) {
+      bool created = false;
+      auto added = AddVersionLocked(s, r.version_id, *r.value, {}, &created);
+      if (!added.ok()) return added.error();
+      version = added.value();
     }
-    version = added.value();
-  }
-  secret.info.changed_ms = NowMs();
-  if (auto saved = SaveLocked(); !saved.ok()) {
-    secret = std::move(before);
-    return saved.error();
-  }
+    s.info.changed_ms = NowMs();
+    return true;
+  });
+  if (!changed.ok()) return changed.error();
   return Written{secret.info.name, secret.info.arn, std::move(version)};
 }
 
@@ -484,13 +495,12 @@ Result<SecretInfo> SecretStore::Delete(std::string_view id, std::optional<int64_
     return info;
   }
   if (s->info.deletion_ms != 0) return Marked();
-  Secret before = *s;
-  s->info.deletion_ms = now + window_days.value_or(kDefaultRecoveryDays) * kDayMs;
-  s->info.changed_ms = now;
-  if (auto saved = SaveLocked(); !saved.ok()) {
-    *s = std::move(before);
-    return saved.error();
-  }
+  auto changed = ChangeLocked(*s, [&](Secret& secret) -> Result<bool> {
+    secret.info.deletion_ms = now + window_days.value_or(kDefaultRecoveryDays) * kDayMs;
+    secret.info.changed_ms = now;
+    return true;
+  });
+  if (!changed.ok()) return changed.error();
   return Show(*s);
 }
 
@@ -501,13 +511,12 @@ Result<SecretInfo> SecretStore::Restore(std::string_view id) {
   Secret* s = FindLocked(id);
   if (s == nullptr) return NotFound();
   if (s->info.deletion_ms == 0) return Show(*s);
-  Secret before = *s;
-  s->info.deletion_ms = 0;
-  s->info.changed_ms = now;
-  if (auto saved = SaveLocked(); !saved.ok()) {
-    *s = std::move(before);
-    return saved.error();
-  }
+  auto changed = ChangeLocked(*s, [&](Secret& secret) -> Result<bool> {
+    secret.info.deletion_ms = 0;
+    secret.info.changed_ms = now;
+    return true;
+  });
+  if (!changed.ok()) return changed.error();
   return Show(*s);
 }
 
@@ -518,25 +527,21 @@ Result<SecretInfo> SecretStore::Tag(std::string_view id, const Tags& tags) {
   auto found = FindUsable(id);
   if (!found.ok()) return found.error();
   Secret& secret = *found.value();
-  Secret before = secret;
-  for (const auto& tag : tags) {
-    auto it = std::find_if(secret.info.tags.begin(), secret.info.tags.end(),
-                           [&](const auto& t) { return t.first == tag.first; });
-    if (it != secret.info.tags.end()) {
-      it->second = tag.second;
-    } else {
-      secret.info.tags.push_back(tag);
+  auto changed = ChangeLocked(secret, [&](Secret& s) -> Result<bool> {
+    for (const auto& tag : tags) {
+      auto it = std::find_if(s.info.tags.begin(), s.info.tags.end(),
+                             [&](const auto& t) { return t.first == tag.first; });
+      if (it != s.info.tags.end()) {
+        it->second = tag.second;
+      } else {
+        s.info.tags.push_back(tag);
+      }
     }
-  }
-  if (auto e = CheckTags(secret.info.tags)) {
-    secret = std::move(before);
-    return *e;
-  }
-  secret.info.changed_ms = NowMs();
-  if (auto saved = SaveLocked(); !saved.ok()) {
-    secret = std::move(before);
-    return saved.error();
-  }
+    if (auto e = CheckTags(s.info.tags)) return *e;
+    s.info.changed_ms = NowMs();
+    return true;
+  });
+  if (!changed.ok()) return changed.error();
   return Show(secret);
 }
 
@@ -547,13 +552,12 @@ Result<SecretInfo> SecretStore::Untag(std::string_view id, const std::vector<std
   auto found = FindUsable(id);
   if (!found.ok()) return found.error();
   Secret& secret = *found.value();
-  Secret before = secret;
-  std::erase_if(secret.info.tags, [&](const auto& t) { return Has(keys, t.first); });
-  secret.info.changed_ms = NowMs();
-  if (auto saved = SaveLocked(); !saved.ok()) {
-    secret = std::move(before);
-    return saved.error();
-  }
+  auto changed = ChangeLocked(secret, [&](Secret& s) -> Result<bool> {
+    std::erase_if(s.info.tags, [&](const auto& t) { return Has(keys, t.first); });
+    s.info.changed_ms = NowMs();
+    return true;
+  });
+  if (!changed.ok()) return changed.error();
   return Show(secret);
 }
 

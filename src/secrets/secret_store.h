@@ -8,6 +8,7 @@
 // be written (kStorageFailure) leaves memory and disk as they were.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -123,6 +124,10 @@ class SecretStore {
                                        bool* created);
   std::optional<SecretValue> OpenValue(const std::string& arn, const Version& v) const;
   Result<bool> SaveLocked();  // writes secrets.json (no-op in memory)
+  // Every change of one secret: `change` edits it and answers whether anything changed (false:
+  // nothing is written) or an error; then the file is written. On an error of either, the
+  // secret is put back as it was, so memory and the file never disagree.
+  Result<bool> ChangeLocked(Secret& secret, const std::function<Result<bool>(Secret&)>& change);
   void PurgeLocked(int64_t now_ms);
   static SecretInfo Show(const Secret& secret);
 
