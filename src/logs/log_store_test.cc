@@ -317,6 +317,9 @@ TEST_P(LogStoreTest, ConcurrentAppendsAndReads) {
   std::vector<std::thread> threads;
   for (int w = 0; w < kWriters; ++w) {
     threads.emplace_back([&, w] {
+      // Writers start once the reader has read once, so reads overlap the
+      // appends however the threads are scheduled.
+      while (reads.load() == 0) std::this_thread::yield();
       std::string group = w % 2 ? "odd" : "even";
       std::string stream = "stream-" + std::to_string(w);
       for (int i = 0; i < kLines; ++i) {
@@ -326,7 +329,7 @@ TEST_P(LogStoreTest, ConcurrentAppendsAndReads) {
   }
   std::thread reader([&] {
     uint64_t after = 0;
-    while (!done) {
+    do {
       LogQuery q;
       q.after_sequence = after;
       q.limit = 100;
@@ -337,7 +340,7 @@ TEST_P(LogStoreTest, ConcurrentAppendsAndReads) {
       }
       store->Streams("odd");
       ++reads;
-    }
+    } while (!done);
   });
   for (auto& t : threads) t.join();
   done = true;
