@@ -32,6 +32,7 @@
 #include <boost/beast/http.hpp>
 
 #include "common/log.h"
+#include "common/thread_loop.h"
 
 namespace spool::http {
 namespace {
@@ -235,6 +236,16 @@ struct Connection {
   bool force_closed = false;
 };
 
+// An I/O thread's io_context as the thread's common::ThreadLoop.
+class IoLoop final : public common::ThreadLoop {
+ public:
+  explicit IoLoop(asio::io_context* ioc) : ioc_(ioc) {}
+  void Post(std::function<void()> fn) override { asio::post(*ioc_, std::move(fn)); }
+
+ private:
+  asio::io_context* const ioc_;
+};
+
 // Whether the io_context may still be posted to. Respond functions can outlive the server.
 struct Gate {
   std::mutex mu;
@@ -414,9 +425,14 @@ bool Server::Impl::Start(std::string* error) {
     asio::io_context* ioc = contexts[i].get();
     keep_running.push_back(asio::make_work_guard(*ioc));
     threads.emplace_back([ioc] {
+      // Code running on this thread (storage::Log's commit rounds) may queue work behind the
+      // handlers already here instead of waking another thread.
+      IoLoop loop(ioc);
+      common::ThreadLoop::SetCurrent(&loop);
       while (true) {
         try {
           ioc->run();
+          common::ThreadLoop::SetCurrent(nullptr);
           return;
         } catch (const std::exception& e) {
           Log(LogLevel::kError, "http_io_thread_exception", {{"error", e.what()}});

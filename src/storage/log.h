@@ -10,7 +10,12 @@
 // Writes: Append() queues a record in memory and returns at once; a committer thread writes
 // everything queued since its last round in one write(), makes it durable per SyncMode, then
 // runs the round's callbacks in append order on the committer thread. Records reach the disk
-// in the order Append() was called.
+// in the order Append() was called. On a thread that runs an event loop registered as its
+// common::ThreadLoop, with kBatch or kNever, the round runs on that thread instead, from a task
+// Append posts behind the loop's queued work (one such task at a time per thread; it takes
+// everything queued then, also other threads' records); its callbacks then run there. Only one
+// thread writes a round at a time, so the order above holds across threads. A task the loop
+// drops unrun leaves its records queued: the committer takes them, at the latest at Close.
 //
 // Failures: a write or sync error (ENOSPC, EIO) fails every callback of the round with that
 // error; the bytes of a failed round are cut off again (the segment is truncated back to its
@@ -19,9 +24,9 @@
 //
 // Threading: Append(), RequestCheckpoint() and the accessors may be called from any thread,
 // also while the caller holds its own locks: they only take the log's internal mutex briefly,
-// and no callback ever runs on the calling thread (except after Close, see Append). Append
-// callbacks run on the committer thread, checkpoint callbacks on the snapshot thread; neither
-// may call Close() nor throw.
+// and no callback ever runs inside the call (except after Close, see Append). Append callbacks
+// run on the committer thread or, as above, later on the appending loop thread; checkpoint
+// callbacks on the snapshot thread; none may call Close() nor throw.
 
 #include <chrono>
 #include <cstdint>
@@ -154,8 +159,8 @@ class Log {
 
  private:
   struct Impl;
-  explicit Log(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> impl_;
+  explicit Log(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;  // shared with Drive()s posted to loop threads
 };
 
 }  // namespace spool::storage

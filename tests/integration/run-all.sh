@@ -62,6 +62,8 @@ run_suite "disk full (data directory on a small tmpfs that fills up, then grows)
   /usr/bin/python3 tests/integration/disk_full_test.py
 run_suite "crash (kill -9 under load, restart, check against a ledger; 20 cycles)" \
   /usr/bin/python3 tests/integration/crash_test.py --cycles 20
+run_suite "crash with --fsync batch (commit rounds on the I/O threads; a process crash loses nothing acknowledged)" \
+  /usr/bin/python3 tests/integration/crash_test.py --cycles 8 --fsync batch
 run_suite "fifo crash (kill -9 under FIFO load: group order, deduplication across restarts)" \
   /usr/bin/python3 tests/integration/fifo_crash_test.py --cycles 10
 
