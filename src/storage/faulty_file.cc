@@ -74,6 +74,10 @@ int FaultyFileSystem::ReadAll(const std::string& path, std::string* out) {
   return base_->ReadAll(path, out);
 }
 
+int FaultyFileSystem::MapFile(const std::string& path, std::unique_ptr<MappedFile>* out) {
+  return base_->MapFile(path, out);
+}
+
 int FaultyFileSystem::List(const std::string& dir, std::vector<std::string>* names) {
   return base_->List(dir, names);
 }

@@ -3,10 +3,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <string>
+#include <utility>
 
 #include "storage/file.h"
 
@@ -66,6 +70,43 @@ class PosixWritableFile final : public WritableFile {
   uint64_t size_;
 };
 
+class PosixMappedFile final : public MappedFile {
+ public:
+  PosixMappedFile(void* base, uint64_t size) : base_(base), size_(size) {}
+  ~PosixMappedFile() override {
+    if (base_ != nullptr) ::munmap(base_, size_);
+  }
+  std::string_view data() const override {
+    return base_ == nullptr ? std::string_view()
+                            : std::string_view(static_cast<char*>(base_), size_);
+  }
+  void Drop(uint64_t begin, uint64_t end) override {
+    if (base_ == nullptr) return;
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    end = std::min(end, size_);
+    begin = (begin + page - 1) / page * page;   // whole pages only
+    if (end != size_) end = end / page * page;  // the last page may be partial
+    if (begin >= end) return;
+    // A private, unwritten file mapping: dropped pages are read back from the file if touched.
+    ::madvise(static_cast<char*>(base_) + begin, end - begin, MADV_DONTNEED);
+  }
+
+ private:
+  void* base_;
+  uint64_t size_;
+};
+
+// For a file system that cannot map files: the bytes read into memory, Drop a no-op.
+class ReadMappedFile final : public MappedFile {
+ public:
+  explicit ReadMappedFile(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string_view data() const override { return bytes_; }
+  void Drop(uint64_t, uint64_t) override {}
+
+ private:
+  std::string bytes_;
+};
+
 int OpenAppend(const std::string& path, int* fd, uint64_t* size) {
   do {
     *fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
@@ -118,6 +159,36 @@ class PosixFileSystemImpl final : public FileSystem {
       out->append(buf, static_cast<size_t>(n));
     }
     ::close(fd);
+    return 0;
+  }
+
+  int MapFile(const std::string& path, std::unique_ptr<MappedFile>* out) override {
+    int fd;
+    do {
+      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) return Errno();
+    struct stat st;
+    if (::fstat(fd, &st) != 0) {
+      const int err = Errno();
+      ::close(fd);
+      return err;
+    }
+    const auto size = static_cast<uint64_t>(st.st_size);
+    void* base = nullptr;
+    if (size > 0) {
+      base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (base == MAP_FAILED) {
+        ::close(fd);
+        std::string bytes;  // a file system without mmap support: read it instead
+        if (int err = ReadAll(path, &bytes)) return err;
+        *out = std::make_unique<ReadMappedFile>(std::move(bytes));
+        return 0;
+      }
+      ::madvise(base, size, MADV_SEQUENTIAL);
+    }
+    ::close(fd);  // the mapping keeps the file
+    *out = std::make_unique<PosixMappedFile>(base, size);
     return 0;
   }
 

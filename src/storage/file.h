@@ -21,12 +21,26 @@ class WritableFile {
   virtual uint64_t Size() const = 0;
 };
 
+// A whole file mapped read-only, for reading journal files without copying them onto the heap.
+// Drop(begin, end) says that bytes [begin, end) are not needed for now: their pages leave this
+// process's resident set (they stay in the page cache) and are read back if touched again, so
+// data() stays valid and unchanged. Only whole pages inside the range are dropped. The file must
+// not shrink while it is mapped (the log directory's LOCK keeps other Spool processes out).
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual std::string_view data() const = 0;
+  virtual void Drop(uint64_t begin, uint64_t end) = 0;  // best effort
+};
+
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
   // Opens for appending, creating if missing (and keeping existing contents).
   virtual int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) = 0;
   virtual int ReadAll(const std::string& path, std::string* out) = 0;
+  // Maps `path` read-only (an empty file maps to empty data).
+  virtual int MapFile(const std::string& path, std::unique_ptr<MappedFile>* out) = 0;
   virtual int List(const std::string& dir, std::vector<std::string>* names) = 0;
   virtual int Remove(const std::string& path) = 0;
   virtual int Rename(const std::string& from, const std::string& to) = 0;
@@ -52,6 +66,7 @@ class FaultyFileSystem final : public FileSystem {
   // FileSystem:
   int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) override;
   int ReadAll(const std::string& path, std::string* out) override;
+  int MapFile(const std::string& path, std::unique_ptr<MappedFile>* out) override;
   int List(const std::string& dir, std::vector<std::string>* names) override;
   int Remove(const std::string& path) override;
   int Rename(const std::string& from, const std::string& to) override;

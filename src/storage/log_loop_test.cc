@@ -128,6 +128,7 @@ LoopAppends AppendFromLoop(TestLoop& loop, Log* log, int n) {
   std::promise<void> all;
   int left = n;
   bool in_task = false;
+  const std::thread::id loop_id = loop.id();
   loop.RunAndWait([&] {
     in_task = true;
     for (int i = 0; i < n; ++i) {
@@ -135,7 +136,9 @@ LoopAppends AppendFromLoop(TestLoop& loop, Log* log, int n) {
         bool last;
         {
           std::lock_guard lock(mu);
-          if (in_task) out.inline_callback = true;
+          // Inside the appending task means on the loop thread before the task returned (the
+          // committer may well run callbacks while the task still appends).
+          if (in_task && std::this_thread::get_id() == loop_id) out.inline_callback = true;
           if (!s.ok) ++out.failures;
           out.threads.push_back(std::this_thread::get_id());
           out.order.push_back(i);

@@ -79,7 +79,7 @@ std::optional<uint64_t> FindValidFrame(std::string_view contents, uint64_t from)
   return std::nullopt;
 }
 
-ParsedFile ParseLogFile(std::string_view contents) {
+ParsedFile ParseLogFile(std::string_view contents, const ParseProgress& progress) {
   ParsedFile out;
   // Stops at `pos`: torn when nothing valid follows, corrupt otherwise.
   auto stop = [&](uint64_t pos, std::string problem) {
@@ -114,7 +114,12 @@ ParsedFile ParseLogFile(std::string_view contents) {
 
   const bool snapshot = out.header.kind == format::FileKind::kSnapshot;
   uint64_t pos = kFileHeaderSize;
+  uint64_t reported = 0;
   while (pos < contents.size()) {
+    if (progress && pos - reported >= kParseProgressBytes) {
+      progress(pos);
+      reported = pos;
+    }
     if (out.snapshot_end) return misplaced(pos, "data after the snapshot end marker");
     Frame frame;
     if (const FrameError error = DecodeFrame(contents, pos, &frame); error != FrameError::kNone) {

@@ -8,6 +8,7 @@
 // repair: it skips every damaged stretch and resynchronises on the next valid frame.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,7 +35,12 @@ struct ParsedFile {
   std::string problem;        // what is wrong at `valid_bytes`; empty when clean
 };
 
-ParsedFile ParseLogFile(std::string_view contents);
+// Called now and then while a file is parsed (about every kParseProgressBytes) with the offset
+// the parser has reached, so a caller reading through a mapping can drop what lies behind it.
+using ParseProgress = std::function<void(uint64_t offset)>;
+inline constexpr uint64_t kParseProgressBytes = 4ull << 20;
+
+ParsedFile ParseLogFile(std::string_view contents, const ParseProgress& progress = {});
 
 struct DroppedRange {
   uint64_t offset = 0;
