@@ -107,9 +107,10 @@ class ReadMappedFile final : public MappedFile {
   std::string bytes_;
 };
 
-int OpenAppend(const std::string& path, int* fd, uint64_t* size) {
+// Opens `path` with `flags` (retrying on EINTR) and reads its size.
+int OpenWithSize(const std::string& path, int flags, int* fd, uint64_t* size) {
   do {
-    *fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    *fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
   } while (*fd < 0 && errno == EINTR);
   if (*fd < 0) return Errno();
   struct stat st;
@@ -127,25 +128,17 @@ class PosixFileSystemImpl final : public FileSystem {
   int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) override {
     int fd;
     uint64_t size;
-    if (int err = OpenAppend(path, &fd, &size)) return err;
+    if (int err = OpenWithSize(path, O_WRONLY | O_APPEND | O_CREAT, &fd, &size)) return err;
     *out = std::make_unique<PosixWritableFile>(fd, size);
     return 0;
   }
 
   int ReadAll(const std::string& path, std::string* out) override {
     int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return Errno();
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      const int err = Errno();
-      ::close(fd);
-      return err;
-    }
+    uint64_t size;
+    if (int err = OpenWithSize(path, O_RDONLY, &fd, &size)) return err;
     out->clear();
-    out->reserve(static_cast<size_t>(st.st_size));
+    out->reserve(static_cast<size_t>(size));
     char buf[1 << 16];
     for (;;) {
       const ssize_t n = ::read(fd, buf, sizeof buf);
@@ -164,17 +157,8 @@ class PosixFileSystemImpl final : public FileSystem {
 
   int MapFile(const std::string& path, std::unique_ptr<MappedFile>* out) override {
     int fd;
-    do {
-      fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0) return Errno();
-    struct stat st;
-    if (::fstat(fd, &st) != 0) {
-      const int err = Errno();
-      ::close(fd);
-      return err;
-    }
-    const auto size = static_cast<uint64_t>(st.st_size);
+    uint64_t size;
+    if (int err = OpenWithSize(path, O_RDONLY, &fd, &size)) return err;
     void* base = nullptr;
     if (size > 0) {
       base = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -247,7 +231,7 @@ class PosixFileSystemImpl final : public FileSystem {
   int Lock(const std::string& path, std::unique_ptr<WritableFile>* release) override {
     int fd;
     uint64_t size;
-    if (int err = OpenAppend(path, &fd, &size)) return err;
+    if (int err = OpenWithSize(path, O_WRONLY | O_APPEND | O_CREAT, &fd, &size)) return err;
     // flock locks belong to the open file description: a second open of the same file, in this
     // process or another, conflicts; closing the descriptor releases the lock.
     while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
