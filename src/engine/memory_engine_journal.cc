@@ -75,7 +75,7 @@ void MemoryEngine::CommitLocked(std::string record, ApplyFn apply, AfterFn after
 }
 
 void MemoryEngine::JournalLazilyLocked(std::string record) {
-  if (log_ != nullptr) log_->Append(std::move(record), nullptr);
+  if (log_ != nullptr) log_->AppendLazy(std::move(record));
 }
 
 void MemoryEngine::MaybeCheckpoint() {

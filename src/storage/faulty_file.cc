@@ -11,6 +11,7 @@ struct FaultyFileSystem::State {
   std::mutex mu;
   int64_t budget = -1;      // guarded by mu; bytes appends may still write, negative: unlimited
   bool fail_syncs = false;  // guarded by mu
+  uint64_t syncs = 0;       // guarded by mu; successful WritableFile::Sync calls
 
   // Charges `bytes` to the budget; false (and nothing charged) when they do not fit.
   bool Charge(size_t bytes) {
@@ -38,7 +39,15 @@ class FaultyWritableFile final : public WritableFile {
     if (!state_->Charge(data.size())) return ENOSPC;
     return base_->Append(data);
   }
-  int Sync() override { return state_->SyncsFail() ? EIO : base_->Sync(); }
+  int Sync() override {
+    if (state_->SyncsFail()) return EIO;
+    const int err = base_->Sync();
+    if (err == 0) {
+      std::lock_guard lock(state_->mu);
+      ++state_->syncs;
+    }
+    return err;
+  }
   int Truncate(uint64_t size) override { return base_->Truncate(size); }
   int Close() override { return base_->Close(); }
   uint64_t Size() const override { return base_->Size(); }
@@ -61,6 +70,11 @@ void FaultyFileSystem::SetWriteBudget(int64_t bytes) {
 void FaultyFileSystem::FailSyncs(bool fail) {
   std::lock_guard lock(state_->mu);
   state_->fail_syncs = fail;
+}
+
+uint64_t FaultyFileSystem::syncs() const {
+  std::lock_guard lock(state_->mu);
+  return state_->syncs;
 }
 
 int FaultyFileSystem::OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) {

@@ -57,12 +57,14 @@ FileSystem* PosixFileSystem();
 // Wraps another FileSystem and fails writes on demand: after `SetWriteBudget(n)` the next
 // appends succeed until n bytes in total were written, then fail with ENOSPC (writing nothing
 // of the failing call); Sync can be made to fail likewise (WritableFile::Sync and SyncDir return
-// EIO while FailSyncs(true)). Thread-safe. For disk-full tests.
+// EIO while FailSyncs(true)). It also counts the files' successful syncs. Thread-safe. For
+// disk-full tests and for tests that count syncs.
 class FaultyFileSystem final : public FileSystem {
  public:
   explicit FaultyFileSystem(FileSystem* base);
   void SetWriteBudget(int64_t bytes);  // negative: unlimited
   void FailSyncs(bool fail);
+  uint64_t syncs() const;  // successful WritableFile::Sync calls so far
   // FileSystem:
   int OpenWritable(const std::string& path, std::unique_ptr<WritableFile>* out) override;
   int ReadAll(const std::string& path, std::string* out) override;

@@ -29,6 +29,7 @@ struct Pending {
   std::string record;
   AppendCallback done;
   bool refused = false;  // over the size limit: failed in its place among the callbacks
+  bool lazy = false;     // AppendLazy: starts no round, needs no sync of its own
 };
 
 // The log whose committer or snapshot thread this is (or whose round this loop thread is
@@ -56,6 +57,9 @@ struct Log::Impl : std::enable_shared_from_this<Log::Impl> {
   std::mutex mu;
   std::condition_variable work_cv;  // the committer waits here for work
   std::deque<Pending> queue;        // guarded by mu
+  size_t eager_queued = 0;          // guarded by mu; records in `queue` that are not lazy
+  size_t lazy_queued = 0;           // guarded by mu; lazy records in `queue`
+  Clock::time_point lazy_since;     // guarded by mu; when the oldest lazy record was queued
   bool closing = false;             // guarded by mu
   // Some thread (the committer, or a loop thread in Drive) owns the segment and the round state
   // below: it is writing a round, syncing, or taking a checkpoint. Guarded by mu; setting and
@@ -135,14 +139,21 @@ void Log::Impl::Run() {
       leading = false;
       continue;
     }
+    // Only lazy records queued: they wait for another record to take them along, or until
+    // their interval is over.
+    std::optional<Clock::time_point> wake_at;
     if (!queue.empty()) {
-      leading = true;
-      TakeRound();
-      lock.unlock();
-      WriteRound(/*on_committer=*/true);
-      lock.lock();
-      leading = false;
-      continue;
+      const Clock::time_point lazy_due = lazy_since + options.lazy_interval;
+      if (eager_queued > 0 || closing || Clock::now() >= lazy_due) {
+        leading = true;
+        TakeRound();
+        lock.unlock();
+        WriteRound(/*on_committer=*/true);
+        lock.lock();
+        leading = false;
+        continue;
+      }
+      wake_at = lazy_due;
     }
     if (closing) break;
     if (options.sync == SyncMode::kBatch && unsynced) {
@@ -153,14 +164,17 @@ void Log::Impl::Run() {
         SyncNow();
         lock.lock();
         leading = false;
-      } else {
-        sync_deadline_armed = true;
-        work_cv.wait_until(lock, deadline);
-        sync_deadline_armed = false;
+        continue;
       }
+      sync_deadline_armed = true;
+      if (!wake_at || deadline < *wake_at) wake_at = deadline;
+    }
+    if (wake_at) {
+      work_cv.wait_until(lock, *wake_at);
     } else {
       work_cv.wait(lock);
     }
+    sync_deadline_armed = false;
   }
   lock.unlock();
   if (unsynced) SyncNow();
@@ -196,8 +210,9 @@ void Log::Impl::Drive() {
       closing || checkpoint_requested ||
       (options.sync == SyncMode::kBatch && unsynced && !sync_deadline_armed);
   bool post = false;
-  bool wake = committer_work;
-  if (!queue.empty() && !committer_work) {
+  // Lazy records alone are the committer's to write when their interval is over.
+  bool wake = committer_work || (eager_queued == 0 && !queue.empty());
+  if (eager_queued > 0 && !committer_work) {
     if (loop == nullptr) {
       wake = true;
     } else if (drive_posted_for != this) {
@@ -221,28 +236,33 @@ void Log::Impl::TakeRound() {
     const uint64_t size = queue.front().record.size() + format::kFrameHeaderSize;
     if (!round.empty() && bytes + size > options.max_round_bytes) break;
     bytes += size;
+    --(queue.front().lazy ? lazy_queued : eager_queued);
     round.push_back(std::move(queue.front()));
     queue.pop_front();
   }
+  if (lazy_queued > 0) lazy_since = Clock::now();  // left for the next round (rare)
 }
 
 void Log::Impl::WriteRound(bool on_committer) {
   Status status = PrepareSegment(/*roll=*/false);
   buffer.clear();
+  bool all_lazy = true;
   if (status.ok) {
     for (const Pending& p : round) {
       if (!p.refused) format::AppendFrame(format::FrameType::kRecord, p.record, &buffer);
+      all_lazy = all_lazy && p.lazy;
     }
   }
   if (status.ok && !buffer.empty()) {
     if (int err = segment->Append(buffer)) {
       CutBack();
       status = IoError("cannot write to " + SegmentName(), err);
-    } else if (options.sync == SyncMode::kAlways) {
+    } else if (options.sync == SyncMode::kAlways && !all_lazy) {
       if (int sync_err = segment->Sync()) {
         CutBack();
         status = IoError("cannot sync " + SegmentName(), sync_err);
       } else {
+        unsynced = false;
         last_sync = Clock::now();
       }
     } else {
@@ -462,8 +482,9 @@ void Log::Append(std::string record, AppendCallback done) {
     return;
   }
   const bool refused = record.size() > format::kMaxRecordSize;
-  const bool wake = d.queue.empty();
+  const bool wake = d.eager_queued == 0;  // else the committer knows, or a round is on its way
   d.queue.push_back({std::move(record), std::move(done), refused});
+  ++d.eager_queued;
   // On a loop thread, a round that need not wait for the disk runs there once the caller has
   // unwound (Impl::Drive). A kAlways round stays on the committer: fdatasync blocks for hundreds
   // of microseconds, and a loop thread blocked in it serves none of its other connections
@@ -477,6 +498,21 @@ void Log::Append(std::string record, AppendCallback done) {
     if (post) d.PostDrive(loop);
     return;
   }
+  lock.unlock();
+  if (wake) d.work_cv.notify_one();
+}
+
+void Log::AppendLazy(std::string record) {
+  Impl& d = *impl_;
+  std::unique_lock lock(d.mu);
+  if (d.closing) return;
+  const bool refused = record.size() > format::kMaxRecordSize;
+  // The committer learns of the first lazy record so that it can set its deadline; later ones
+  // share it, and eager records take them all along.
+  const bool wake = d.queue.empty();
+  if (d.lazy_queued == 0) d.lazy_since = Clock::now();
+  d.queue.push_back({std::move(record), nullptr, refused, /*lazy=*/true});
+  ++d.lazy_queued;
   lock.unlock();
   if (wake) d.work_cv.notify_one();
 }

@@ -17,6 +17,11 @@
 // thread writes a round at a time, so the order above holds across threads. A task the loop
 // drops unrun leaves its records queued: the committer takes them, at the latest at Close.
 //
+// Lazy records (AppendLazy) start no round of their own: they go out with the next round in
+// their place among the others, or, when no other record comes, the committer writes them
+// `lazy_interval` after the first of them was queued, in a round that does not fdatasync in any
+// mode (the next synced round, a segment roll or Close makes them durable).
+//
 // Failures: a write or sync error (ENOSPC, EIO) fails every callback of the round with that
 // error; the bytes of a failed round are cut off again (the segment is truncated back to its
 // last good length), so nothing half-written is ever replayed; later rounds try again, so
@@ -54,6 +59,8 @@ struct LogOptions {
   SyncMode sync = SyncMode::kAlways;
   // kBatch: longest time between two fdatasync calls.
   std::chrono::milliseconds batch_interval{10};
+  // Longest time a lazy record (AppendLazy) waits in memory for a round to take it along.
+  std::chrono::milliseconds lazy_interval{10};
   // A segment that grows past this is closed and a new one started.
   uint64_t segment_bytes = 64ull << 20;
   // Most bytes one round writes (a round takes what is queued, up to this).
@@ -142,6 +149,13 @@ class Log {
   // thread, in its place among the other callbacks. After Close, `done` gets an error at once
   // on the calling thread.
   void Append(std::string record, AppendCallback done);
+  // Queues a record nobody waits for (the engine's receive counts and dead-letter moves, which
+  // may be lost in a crash). It is written in append order with the records around it, with the
+  // next round that an Append starts or at the latest `lazy_interval` after it was queued;
+  // either way it costs no fdatasync of its own. A crash of the process loses at most the lazy
+  // records of the last `lazy_interval`; a crash of the machine, also those written since the
+  // last sync. Dropped after Close, and when over the 64 MiB limit.
+  void AppendLazy(std::string record);
   // Asks the committer to take a snapshot (via `fn`) at the next gap between rounds.
   // At most one snapshot is in progress; a request while one is requested or runs is ignored
   // (`done`, if given, learns that at once).

@@ -332,5 +332,53 @@ TEST_F(LogLoopTest, AFailedLoopRoundFailsItsCallbacksAndTheNextSucceeds) {
   EXPECT_EQ(o.records, expected);
 }
 
+// A lazy record appended on a loop posts no round there; an eager one takes it along.
+TEST_F(LogLoopTest, LazyRecordsOnALoopWaitForAnEagerOne) {
+  LogOptions options = Options(SyncMode::kNever);
+  options.lazy_interval = std::chrono::hours(1);
+  auto o = OpenLog(options);
+  ASSERT_TRUE(o.log) << o.status.message;
+  TestLoop loop;
+  LetTheCommitterSettle(o.log.get());
+  const std::string segment = options.dir + "/" + test::Segment(1);
+  loop.RunAndWait([&] { o.log->AppendLazy("lazy-on-loop"); });
+  loop.RunAndWait([] {});  // anything it had posted has run by now
+  EXPECT_EQ(test::ReadBytes(segment).find("lazy-on-loop"), std::string::npos);
+  LoopAppends got = AppendFromLoop(loop, o.log.get(), 1);
+  EXPECT_EQ(got.failures, 0);
+  const std::string bytes = test::ReadBytes(segment);
+  ASSERT_NE(bytes.find("lazy-on-loop"), std::string::npos);
+  EXPECT_LT(bytes.find("lazy-on-loop"), bytes.find(TestRecord(0)));
+}
+
+// Queued by a callback of a loop round (while the loop leads): the round ends with only lazy
+// records queued, and the committer must still write them once their interval is over.
+TEST_F(LogLoopTest, ALazyRecordQueuedDuringALoopRoundIsWrittenByTheCommitter) {
+  LogOptions options = Options(SyncMode::kNever);
+  options.lazy_interval = std::chrono::milliseconds(20);
+  auto o = OpenLog(options);
+  ASSERT_TRUE(o.log) << o.status.message;
+  TestLoop loop;
+  LetTheCommitterSettle(o.log.get());
+  Log* log = o.log.get();
+  std::promise<void> called;
+  loop.RunAndWait([&] {
+    log->Append("eager", [log, &called](const Status&) {
+      log->AppendLazy("lazy-from-round");
+      // The committer, woken by the append, finds the round still led and waits again.
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      called.set_value();
+    });
+  });
+  called.get_future().wait();
+  const std::string segment = options.dir + "/" + test::Segment(1);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (test::ReadBytes(segment).find("lazy-from-round") == std::string::npos &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_NE(test::ReadBytes(segment).find("lazy-from-round"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace spool::storage
