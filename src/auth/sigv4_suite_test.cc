@@ -10,13 +10,15 @@
 
 #include "auth/canonical.h"
 #include "auth/sigv4.h"
-#include "auth/sigv4_suite_vectors.h"
+#include "auth/sigv4_suite_get_paths.h"
+#include "auth/sigv4_suite_get_queries.h"
+#include "auth/sigv4_suite_post.h"
+#include "auth/sigv4_suite_vector.h"
 #include "common/crypto.h"
 
 namespace spool::auth {
 namespace {
 
-using testdata::kSuiteVectors;
 using testdata::SuiteVector;
 
 constexpr std::string_view kKeyId = "AKIDEXAMPLE";
@@ -261,7 +263,11 @@ std::string VectorName(const ::testing::TestParamInfo<SuiteVector>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(AwsSigV4TestSuite, SuiteTest, ::testing::ValuesIn(kSuiteVectors),
+INSTANTIATE_TEST_SUITE_P(AwsSigV4GetPaths, SuiteTest,
+                         ::testing::ValuesIn(testdata::kGetPathVectors), VectorName);
+INSTANTIATE_TEST_SUITE_P(AwsSigV4GetQueries, SuiteTest,
+                         ::testing::ValuesIn(testdata::kGetQueryVectors), VectorName);
+INSTANTIATE_TEST_SUITE_P(AwsSigV4Post, SuiteTest, ::testing::ValuesIn(testdata::kPostVectors),
                          VectorName);
 
 }  // namespace
