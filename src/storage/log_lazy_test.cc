@@ -17,6 +17,7 @@ namespace spool::storage {
 namespace {
 
 using test::AppendAndWait;
+using test::EventuallyContains;
 using test::OpenLog;
 using test::ReadBytes;
 using test::ScratchDir;
@@ -34,7 +35,8 @@ class LogLazyTest : public ::testing::Test {
     o.fs = &faulty_;
     return o;
   }
-  std::string SegmentBytes(const LogOptions& o) { return ReadBytes(o.dir + "/" + Segment(1)); }
+  std::string SegmentPath(const LogOptions& o) { return o.dir + "/" + Segment(1); }
+  std::string SegmentBytes(const LogOptions& o) { return ReadBytes(SegmentPath(o)); }
 
   ScratchDir dir_;
   FaultyFileSystem faulty_;
@@ -81,12 +83,7 @@ TEST_F(LogLazyTest, LazyRecordsAloneAreWrittenAfterTheirIntervalWithoutASync) {
     ASSERT_TRUE(o.log) << o.status.message;
     const uint64_t syncs = faulty_.syncs();
     o.log->AppendLazy("lazy-alone");
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (SegmentBytes(options).find("lazy-alone") == std::string::npos &&
-           std::chrono::steady_clock::now() < give_up) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    EXPECT_NE(SegmentBytes(options).find("lazy-alone"), std::string::npos);
+    EXPECT_TRUE(EventuallyContains(SegmentPath(options), "lazy-alone"));
     EXPECT_EQ(faulty_.syncs(), syncs);
     o.log->Close();  // syncs what is written
     EXPECT_GT(faulty_.syncs(), syncs);
@@ -126,12 +123,7 @@ TEST_F(LogLazyTest, ALazyRecordQueuedByACallbackIsStillWritten) {
     appended.set_value();
   });
   appended.get_future().wait();
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (SegmentBytes(options).find("lazy-from-callback") == std::string::npos &&
-         std::chrono::steady_clock::now() < give_up) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  EXPECT_NE(SegmentBytes(options).find("lazy-from-callback"), std::string::npos);
+  EXPECT_TRUE(EventuallyContains(SegmentPath(options), "lazy-from-callback"));
 }
 
 TEST_F(LogLazyTest, ManyThreadsMixingLazyAndEagerRecordsKeepTheirOrder) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,8 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <thread>
 #include <vector>
 
 #include "storage/log.h"
@@ -51,6 +54,17 @@ inline std::string ReadBytes(const std::string& path) {
 inline void WriteBytes(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// Whether the file at `path` contains `needle`, polling for up to 10 s (for what a background
+// thread writes at a time of its choosing).
+inline bool EventuallyContains(const std::string& path, std::string_view needle) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (;;) {
+    if (ReadBytes(path).find(needle) != std::string::npos) return true;
+    if (std::chrono::steady_clock::now() >= give_up) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
 }
 
 // Names in `dir` that are segments or snapshots, sorted.
